@@ -1,0 +1,1 @@
+"""The Dash app: Folium map, timeline, filters, linked table, exports and snapshots."""

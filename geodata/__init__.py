@@ -1,0 +1,1 @@
+"""Geography and data: gazetteer, toponym resolution, geocoders, the incident store and exports."""

@@ -1,0 +1,1 @@
+"""From news articles to incidents: readers, recognition, dates, events and the pipeline."""

@@ -1,0 +1,1 @@
+"""The `incident-atlas` command line: one module per subcommand, shared options in options.py."""
