@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-FEATURE_CLASSES = ("country", "admin1", "city", "region", "water", "landform")
+FEATURE_CLASSES = ("country", "admin1", "admin2", "city", "region", "water", "landform")
 
 # ACLED geo_precision: 1 = the exact town/site, 2 = near a town or within a small area
 # (district), 3 = a larger region (province, country, sea).
