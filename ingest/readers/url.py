@@ -71,6 +71,8 @@ def fetch(url: str, opts: ReadOptions) -> Download:
                 charset=headers.get_content_charset(),
                 final_url=response.geturl(),
             )
+    except ReadError:
+        raise  # ours, already worded; ReadError is also a ValueError, so let it pass first
     except urllib.error.HTTPError as err:
         raise ReadError(url, f"HTTP error {err.code} {err.reason}") from err
     except urllib.error.URLError as err:
@@ -129,14 +131,14 @@ def sniff_kind(content_type: str, body: bytes) -> str:
 def read_url(url: str, opts: ReadOptions) -> Iterator[Article | ReadError]:
     """Fetch a URL and read it as a feed, an HTML page or plain text."""
     download = fetch(url, opts)
-    check_text_bytes(download.body, url, what="response")
     kind = sniff_kind(download.content_type, download.body)
-    if kind == "feed":
-        yield from feed_articles(download.body, url, opts, content_type=download.content_type)
-        return
     if not kind:
         raise ReadError(url, f"unsupported content type {download.content_type!r} "
                              "(expected HTML, an RSS/Atom feed or plain text)")
+    check_text_bytes(download.body, url, what="response")
+    if kind == "feed":
+        yield from feed_articles(download.body, url, opts, content_type=download.content_type)
+        return
     text, warnings = decode(download.body, url, download.charset)
     if kind == "html":
         yield html_article(text, url, opts, warnings, fetched_url=download.final_url)
