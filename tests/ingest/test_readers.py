@@ -441,7 +441,7 @@ def server() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 with an OS-chosen port; yields its base URL."""
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True  # a sleeping /slow handler must not hold up teardown
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
