@@ -71,7 +71,10 @@ def _trafilatura(html: str, origin: str) -> dict[str, Any]:
     """trafilatura's result as a dict, or {} when it finds nothing or fails."""
     try:
         import trafilatura  # heavy import, only paid by runs that read HTML
-
+    except ImportError as err:  # a broken install (e.g. lxml_html_clean missing): say so loudly
+        log.warning("trafilatura cannot be imported (%s); HTML uses the simple extractor", err)
+        return {}
+    try:
         doc = trafilatura.bare_extraction(
             html, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
         )

@@ -88,6 +88,8 @@ def read_inputs(
     ['no such file or folder']
     """
     opts = ReadOptions.resolve(published=published, source=source, max_bytes=max_bytes, timeout=timeout)
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]  # one path given bare would otherwise be read letter by letter
     for item in inputs:
         name = os.fspath(item)
         if name == "-":

@@ -285,6 +285,29 @@ def test_batch_goes_on_after_errors(tmp_path: Path) -> None:
     assert [type(r) for r in results] == [ReadError, Article]
 
 
+def test_a_single_path_is_not_read_letter_by_letter() -> None:
+    assert isinstance(next(read_inputs(str(FIXTURES / "article.txt"))), Article)
+
+
+def test_bundled_samples_all_read_cleanly() -> None:
+    """The demo data: 15-25 articles, each with title, date, source and an example.org URL."""
+    samples = Path(__file__).resolve().parents[2] / "ingest" / "samples"
+    results = read(samples)
+    assert all(isinstance(r, Article) for r in results), [r for r in results if isinstance(r, ReadError)]
+    assert 15 <= len(results) <= 25
+    for article in results:
+        assert article.title and article.source and article.warnings == (), article.origin
+        assert article.published is not None and 2024 <= article.published.year <= 2025, article.origin
+        assert article.url.startswith("https://example.org/"), article.origin
+    suffixes = {Path(a.origin.split(":")[0]).suffix for a in results}
+    assert suffixes == {".md", ".jsonl", ".csv", ".xml", ".html"}
+
+
+def test_trafilatura_is_importable() -> None:
+    """Without it HTML still reads (stdlib fallback) but worse; catch a broken install here."""
+    import trafilatura  # noqa: F401  (fails if lxml_html_clean is missing)
+
+
 def test_bad_options_raise_config_error() -> None:
     with pytest.raises(ConfigError, match="max_bytes"):
         read(FIXTURES / "article.txt", max_bytes=0)
