@@ -74,6 +74,7 @@ def fetch(url: str, opts: ReadOptions) -> Download:
     except ReadError:
         raise  # ours, already worded; ReadError is also a ValueError, so let it pass first
     except urllib.error.HTTPError as err:
+        err.close()  # an HTTPError holds the open response
         raise ReadError(url, f"HTTP error {err.code} {err.reason}") from err
     except urllib.error.URLError as err:
         if isinstance(err.reason, (TimeoutError, socket.timeout)):

@@ -7,6 +7,7 @@ cp1252, oversized) are made in tmp_path. URL tests use a real http.server on 127
 from __future__ import annotations
 
 import io
+import socket
 import sys
 import threading
 import time
@@ -527,7 +528,11 @@ def test_url_unsupported_type_and_empty_body(server: str) -> None:
 
 
 def test_dead_url() -> None:
-    # Port 9 (discard) on loopback is closed here, so the connection is refused at once.
-    err = only_error("http://127.0.0.1:9/article", timeout=2)
-    assert err.where == "http://127.0.0.1:9/article"
+    # A port the OS just handed out and that nothing listens on: refused at once.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/article"
+    err = only_error(url, timeout=2)
+    assert err.where == url
     assert err.reason.startswith("could not connect (")
