@@ -431,7 +431,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # /big and /slow: the reader hung up first, as it should
 
     def _trickle(self) -> None:
         """Each byte arrives within the socket timeout, but the whole takes too long."""
