@@ -36,9 +36,15 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: concurrent builds just both work, the rename keeps it safe
+    fcntl = None  # type: ignore[assignment]
 
 from geodata import settings
 from geodata.errors import GazetteerBuildError
@@ -159,26 +165,40 @@ class GazetteerWriter:
     def create(conn: sqlite3.Connection) -> None:
         conn.executescript(SCHEMA)
 
-    def write(self, records: Iterable[Record]) -> int:
-        """Insert or replace `records`; returns how many were written."""
+    def write(self, records: Iterable[Record], *, default_radius: dict[str, float] | None = None) -> int:
+        """Insert or update `records`; returns how many were written.
+
+        `default_radius` (km per feature class) is used for new records whose radius is 0.
+        """
         conn, n = self.conn, 0
         names: list[tuple[str, int, str]] = []
         codes: list[tuple[str, int]] = []
         for rec in records:
             countries = f"|{'|'.join(rec.countries)}|" if rec.countries else ""
-            row = (rec.id, rec.name, rec.feature_class, rec.country_code, rec.admin1, int(rec.population),
-                   int(rec.population), round(rec.lat, 5), round(rec.lon, 5), round(rec.radius_km, 1), CLASS_RANK[rec.feature_class],
-                   countries)
+            row = {"id": rec.id, "name": rec.name, "fc": rec.feature_class, "cc": rec.country_code,
+                   "admin1": rec.admin1, "pop": int(rec.population), "lat": round(rec.lat, 5),
+                   "lon": round(rec.lon, 5), "radius": round(rec.radius_km, 1),
+                   "rank": CLASS_RANK[rec.feature_class], "countries": countries}
             old = conn.execute("SELECT rowid FROM place WHERE id = ?", (rec.id,)).fetchone()
             if old:
                 rowid = old[0]
+                # A dump row without population or extent (GeoNames ADM1 rows often have 0)
+                # must not wipe what the build estimated.
                 conn.execute(
-                    "UPDATE place SET id=?, name=?, feature_class=?, country_code=?, admin1=?, population=?,"
-                    " prominence=?, lat=?, lon=?, radius_km=?, class_rank=?, countries=? WHERE rowid=?", (*row, rowid))
+                    "UPDATE place SET name=:name, feature_class=:fc, country_code=:cc,"
+                    " admin1=CASE WHEN :admin1 = '' THEN admin1 ELSE :admin1 END,"
+                    " population=CASE WHEN :pop > 0 THEN :pop ELSE population END,"
+                    " prominence=CASE WHEN :pop > 0 THEN :pop ELSE prominence END,"
+                    " lat=:lat, lon=:lon, radius_km=CASE WHEN :radius > 0 THEN :radius ELSE radius_km END,"
+                    " class_rank=:rank, countries=:countries WHERE rowid=:rowid",
+                    {**row, "rowid": rowid})
             else:
+                if not row["radius"] and default_radius:
+                    row["radius"] = default_radius.get(rec.feature_class, 0.0)
                 rowid = conn.execute(
                     "INSERT INTO place (id, name, feature_class, country_code, admin1, population, prominence, lat,"
-                    " lon, radius_km, class_rank, countries) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", row).lastrowid
+                    " lon, radius_km, class_rank, countries) VALUES (:id, :name, :fc, :cc, :admin1, :pop, :pop,"
+                    " :lat, :lon, :radius, :rank, :countries)", row).lastrowid
             seen: set[str] = set()
             for surface in (rec.name, *sorted(rec.names)):
                 norm = normalize_name(surface)
@@ -341,7 +361,8 @@ class _Builder:
                 radius = None
                 self.warn(f"country {cc}: no row in country_points.csv, using countrystatecity's point")
             else:
-                self.warn(f"country {cc} ({c['name']}): no representative point in any source; left out")
+                # Only withdrawn codes (AN Netherlands Antilles, CS Serbia and Montenegro) end up here.
+                log.info("country %s (%s): no representative point in any source; left out", cc, c["name"])
                 continue
             if radius is None:
                 radius = math.sqrt(area / math.pi) if area else 10.0
@@ -605,8 +626,29 @@ def build(
     if not force and _built_from(path) == fingerprint:
         log.info("gazetteer %s is up to date (same inputs); use --force to rebuild", path)
         return path
-
     path.parent.mkdir(parents=True, exist_ok=True)
+    with _build_lock(path):
+        # Another process (a parallel test worker) may have built it while we waited.
+        if not force and _built_from(path) == fingerprint:
+            return path
+        _build_file(path, cities, data_dir, progress, fingerprint)
+    return path
+
+
+@contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    lock = path.with_name(path.name + ".lock")
+    with open(lock, "a") as fh:
+        if fcntl is not None:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _build_file(path: Path, cities: str, data_dir: Path, progress: bool, fingerprint: str) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -629,7 +671,6 @@ def build(
         tmp.unlink(missing_ok=True)
         raise
     log.info("built %s in %.1f s: %s", path, time.perf_counter() - started, counts)
-    return path
 
 
 def _fill(conn: sqlite3.Connection, b: _Builder, fingerprint: str, started: float) -> dict[str, int]:
