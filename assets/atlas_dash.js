@@ -1,0 +1,241 @@
+/*
+ * Incident Atlas dashboard page: clientside callbacks and the bridge to the map iframe.
+ * Everything lives in window.dash_clientside.atlas; nothing else is made global.
+ *
+ * The map page (/map, in an iframe) is loaded once. New data is posted into it
+ * ('atlas:data'); it answers 'atlas:ready', 'atlas:drawn' and 'atlas:select' (a marker
+ * click), which becomes the map-selected dcc.Store through dash_clientside.set_props.
+ * Component ids match dashboard/ids.py.
+ */
+(function () {
+  'use strict';
+
+  var root = (window.dash_clientside = window.dash_clientside || {});
+  if (root.atlas) {
+    return;
+  }
+  var NO = function () {
+    return window.dash_clientside.no_update;
+  };
+  var IDS = {frame: 'map-frame', grid: 'table-grid', selected: 'map-selected'};
+  var DAY_MS = 86400000;
+  var STEP_DAYS = {day: 1, week: 7, month: 30};
+
+  // Bridge state: the latest payload (so a reloaded iframe can be fed again) and timings.
+  var bridge = {ready: false, latest: null, seq: 0, sentAt: 0, drawnSeq: 0, lastDrawn: null};
+
+  function frameWindow() {
+    var f = document.getElementById(IDS.frame);
+    return f ? f.contentWindow : null;
+  }
+
+  function send() {
+    var w = frameWindow();
+    if (!bridge.ready || !bridge.latest || !w) {
+      return;
+    }
+    bridge.seq += 1;
+    bridge.sentAt = performance.now();
+    w.postMessage({type: 'atlas:data', payload: bridge.latest, seq: bridge.seq}, window.location.origin);
+  }
+
+  window.addEventListener('message', function (e) {
+    if (e.origin !== window.location.origin || !e.data || e.source !== frameWindow()) {
+      return;
+    }
+    var msg = e.data;
+    if (msg.type === 'atlas:ready') {
+      bridge.ready = true;
+      send();
+    } else if (msg.type === 'atlas:drawn') {
+      bridge.drawnSeq = msg.seq;
+      bridge.lastDrawn = {seq: msg.seq, n: msg.n, drawn: msg.drawn, ms: msg.ms, at: performance.now()};
+    } else if (msg.type === 'atlas:select' && typeof msg.row === 'number') {
+      window.dash_clientside.set_props(IDS.selected, {data: {row: msg.row, from: 'map', t: Date.now()}});
+    }
+  });
+
+  function dayToIso(day) {
+    return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  function isoToDay(text) {
+    return Math.floor(Date.parse(String(text).slice(0, 10) + 'T00:00:00Z') / DAY_MS);
+  }
+
+  function gridApi() {
+    try {
+      return window.dash_ag_grid && window.dash_ag_grid.getApi ? window.dash_ag_grid.getApi(IDS.grid) : null;
+    } catch (err) {
+      return null; // the grid is not initialised yet
+    }
+  }
+
+  root.atlas = {
+    /** All filter controls -> one spec for dashboard.data.filter_from_spec. */
+    collectFilter: function (window_, types, countries, sources, minFat, geoPrec, datePrec, text, meta) {
+      var spec = {
+        types: types || [],
+        countries: countries || [],
+        sources: sources || [],
+        min_fatalities: minFat === undefined || minFat === '' ? null : minFat,
+        geo_precision: geoPrec || [],
+        date_precision: datePrec || [],
+        text: text || null,
+        start: null,
+        end: null
+      };
+      // The full range means "no window": undated incidents then stay visible.
+      if (window_ && meta && meta.lo !== null && (window_[0] > meta.lo || window_[1] < meta.hi)) {
+        spec.start = dayToIso(window_[0]);
+        spec.end = dayToIso(window_[1]);
+      }
+      return spec;
+    },
+
+    /** Post the new data into the already-loaded map (no reload: zoom and layers stay). */
+    sendToMap: function (payload) {
+      if (!payload) {
+        return NO();
+      }
+      bridge.latest = payload;
+      send();
+      return bridge.seq;
+    },
+
+    /** A table row click: fly the map there and open its popup. */
+    focusFromTable: function (cell) {
+      if (!cell || cell.rowId === undefined || cell.rowId === null) {
+        return [NO(), NO()];
+      }
+      var row = parseInt(cell.rowId, 10);
+      var w = frameWindow();
+      if (w) {
+        w.postMessage({type: 'atlas:focus', row: row}, window.location.origin);
+      }
+      return [row, {row: row, from: 'table', t: Date.now()}];
+    },
+
+    refreshTable: function () {
+      var api = gridApi();
+      if (api) {
+        api.purgeInfiniteCache();
+      }
+      return Date.now();
+    },
+
+    /** A marker click: select the row once the grid has loaded its block. */
+    selectRow: function (selected) {
+      if (!selected || selected.from !== 'map') {
+        return NO();
+      }
+      var tries = 0;
+      var attempt = function () {
+        var api = gridApi();
+        var node = api ? api.getRowNode(String(selected.row)) : null;
+        if (node && node.data) {
+          node.setSelected(true, true);
+          return;
+        }
+        if (++tries < 40) {
+          setTimeout(attempt, 100);
+        }
+      };
+      attempt();
+      return selected.row;
+    },
+
+    /** The histogram with the current window shaded, and the window as text. */
+    shadeWindow: function (hist, value, meta) {
+      var label = 'All dates';
+      if (!hist) {
+        return [NO(), label];
+      }
+      var fig = {data: hist.data, layout: Object.assign({}, hist.layout)};
+      if (value && meta && meta.lo !== null) {
+        var full = value[0] <= meta.lo && value[1] >= meta.hi;
+        label = (full ? 'All dates: ' : 'Window: ') + dayToIso(value[0]) + ' – ' + dayToIso(value[1]);
+        if (!full) {
+          fig.layout.shapes = [{
+            type: 'rect', xref: 'x', yref: 'paper', y0: 0, y1: 1, layer: 'below',
+            x0: dayToIso(value[0]), x1: dayToIso(value[1] + 1),
+            fillcolor: 'rgba(31,119,180,0.13)', line: {width: 1, color: 'rgba(31,119,180,0.6)'}
+          }];
+        }
+      }
+      return [fig, label];
+    },
+
+    /** Play button, interval ticks, brushing and reset all move the slider (one owner). */
+    playback: function (_play, _tick, selected, _reset, speed, value, meta, mode, loop, disabled, gran) {
+      var trig = (window.dash_clientside.callback_context.triggered || [{prop_id: ''}])[0].prop_id;
+      var ms = Math.round(1000 / (speed || 1));
+      var lo = meta && meta.lo;
+      var hi = meta && meta.hi;
+      if (lo === null || lo === undefined) {
+        return [NO(), true, '▶ Play', ms];
+      }
+      var v = value ? value.slice() : [lo, hi];
+      var step = STEP_DAYS[gran] || 1;
+      var looping = (loop || []).indexOf('loop') >= 0;
+      var label = disabled ? '▶ Play' : '❚❚ Pause';
+      if (trig.indexOf('time-speed') === 0) {
+        return [NO(), NO(), NO(), ms];
+      }
+      if (trig.indexOf('time-reset') === 0) {
+        return [[lo, hi], true, '▶ Play', ms];
+      }
+      if (trig.indexOf('time-graph') === 0) {
+        if (!selected || !selected.range || !selected.range.x) {
+          return [NO(), NO(), NO(), ms];
+        }
+        var a = Math.max(lo, isoToDay(selected.range.x[0]));
+        var b = Math.min(hi, isoToDay(selected.range.x[1]));
+        return [[Math.min(a, b), Math.max(a, b)], NO(), NO(), ms];
+      }
+      if (trig.indexOf('time-play') === 0) {
+        if (!disabled) {
+          return [NO(), true, '▶ Play', ms];
+        }
+        // Starting: from the full range, begin with a short window at the start.
+        if (v[0] <= lo && v[1] >= hi) {
+          var width = Math.max(step, Math.round((hi - lo) / 10));
+          v = mode === 'cumulative' ? [lo, lo + step - 1] : [lo, Math.min(hi, lo + width - 1)];
+        }
+        return [v, false, '❚❚ Pause', ms];
+      }
+      // An interval tick.
+      if (disabled) {
+        return [NO(), NO(), NO(), ms];
+      }
+      var next;
+      if (mode === 'cumulative') {
+        next = [lo, v[1] + step];
+        if (v[1] >= hi) {
+          if (!looping) {
+            return [NO(), true, '▶ Play', ms];
+          }
+          next = [lo, lo + step - 1];
+        }
+      } else {
+        var w = v[1] - v[0];
+        next = [v[0] + step, v[1] + step];
+        if (v[1] >= hi) {
+          if (!looping) {
+            return [NO(), true, '▶ Play', ms];
+          }
+          next = [lo, lo + w];
+        }
+      }
+      next[1] = Math.min(next[1], hi);
+      next[0] = Math.min(next[0], next[1]);
+      return [next, false, label, ms];
+    },
+
+    /** Read-only bridge numbers for tests and benchmarks. */
+    state: function () {
+      return {ready: bridge.ready, seq: bridge.seq, drawnSeq: bridge.drawnSeq, sentAt: bridge.sentAt,
+        lastDrawn: bridge.lastDrawn};
+    }
+  };
+})();

@@ -1,0 +1,1 @@
+"""Callbacks grouped by feature; importing a module registers its callbacks."""
