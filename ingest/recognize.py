@@ -1,0 +1,217 @@
+"""Place spans from a parsed doc: which entities are places, which are demonyms, and what
+the words around them say about precision.
+
+The gold standards the project is scored on annotate the bare name ("Syria" in "northern
+Syria", "London" in "London-based"), so spans are reported bare and the words around them are
+kept as hints for the resolver:
+
+- `modifier`: a cardinal direction in front of the name ("northern"), which says the event is
+  in part of the place, not at its centre;
+- `qualifier`: "near", "outside of", "north of", "outskirts of" before the name, which make an
+  ACLED geo_precision of 2 instead of 1.
+
+Organisations are not places: a name inside an ORG entity ("the Jerusalem Post") never reaches
+here, and a place entity followed by an organisation word ("Jerusalem Post", "Texas Tech
+University", "Aleppo Airlines") is dropped. Demonyms ("Iranian", "Iranians") come out with
+kind="demonym": they name the country's people, never where something happened.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+CARDINALS = frozenset(
+    """north south east west northern southern eastern western central northeast northwest
+    southeast southwest northeastern northwestern southeastern southwestern""".split()
+)
+
+# Words after a place name that make the whole an organisation, a title or a product:
+# "the Jerusalem Post", "Texas Tech University", "Aleppo Airlines". Not the bodies of a
+# jurisdiction ("Gainesville Police", "Ohio Senate"): those stand for the place itself.
+ORG_WORDS = frozenset(
+    """post times tribune herald journal gazette daily chronicle examiner observer guardian
+    telegraph courier sentinel inquirer star globe bulletin register news press
+    university college institute academy seminary
+    airlines airline airways
+    fc united rovers wanderers athletic athletics
+    corp corporation inc ltd company co group bank holdings
+    party front federation union
+    zoo museum stadium arena theatre theater symphony orchestra opera ballet
+    declaration accord accords agreement protocol convention treaty
+    giants yankees mets jets rangers lakers warriors cowboys patriots saints bulls celtics
+    braves falcons bears packers steelers eagles""".split()
+)
+# "the Federation of Northern Syria", "University of Texas": an organisation word before "of".
+ORG_HEADS = frozenset(
+    """federation university college institute bank union party front academy museum
+    movement council""".split()
+)
+
+# Words before a name that mean "around it", not "in it".
+_NEAR = re.compile(
+    r"(?:\b(?:near|nearby|outside|outside of|just outside|close to|outskirts of|suburbs? of|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of|"
+    r"(?:miles?|km|kilometers?|kilometres?)\s+(?:\w+\s+)?(?:from|of|outside)|"
+    r"vicinity of|around|area of)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+_POSSESSIVE = ("'s", "’s", "'", "’")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceSpan:
+    """A place name in the text, before resolution.
+
+    `start`/`end` are str offsets of the bare name; `modifier` and `qualifier` are the
+    words around it that the resolver uses for precision.
+    """
+
+    text: str
+    start: int
+    end: int
+    label: str = "GPE"
+    kind: str = "place"
+    modifier: str = ""
+    qualifier: str = ""
+    sentence: int = -1
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop "the", possessives, trailing punctuation and a "-based" suffix."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct and doc[end - 1].text != "."):
+        end -= 1
+    # "London-based": spaCy splits "London", "-", "based"
+    if end - start >= 3 and doc[end - 1].lower_ == "based" and doc[end - 2].text == "-":
+        end -= 2
+    if end <= start:
+        return None
+    return doc[start:end]
+
+
+def _followed_by_org_word(span: Span) -> bool:
+    doc = span.doc
+    k = span.end
+    if k < len(doc) and doc[k].text in _POSSESSIVE:
+        return False  # "Syria's army" is still Syria
+    if k < len(doc) and doc[k].is_title and doc[k].lower_ in ORG_WORDS:
+        return True
+    return False
+
+
+def _inside_org_phrase(span: Span) -> bool:
+    """'Federation of Northern Syria', 'University of Texas': an org head before 'of'."""
+    doc = span.doc
+    k = span.start - 1
+    while k >= 0 and (doc[k].is_title and doc[k].lower_ in CARDINALS or doc[k].lower_ == "the"):
+        k -= 1
+    if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].is_title and doc[k - 1].lower_ in ORG_HEADS:
+        return True
+    return False
+
+
+def _modifier(span: Span) -> str:
+    doc = span.doc
+    k = span.start - 1
+    if k >= 0 and doc[k].lower_ in CARDINALS:
+        return doc[k].lower_
+    return ""
+
+
+def _qualifier(text: str, start: int) -> str:
+    window = text[max(0, start - 40) : start]
+    m = _NEAR.search(window)
+    return " ".join(m.group(0).split()).lower() if m else ""
+
+
+def recognize(
+    doc: Doc,
+    is_demonym: Callable[[str], bool],
+    *,
+    sentences: list[int] | None = None,
+) -> list[PlaceSpan]:
+    """Place and demonym spans in reading order.
+
+    Parameters
+    ----------
+    doc
+        A doc from `ingest.nlp.load_nlp` (entities already repaired by `atlas_places`).
+    is_demonym
+        True for "Iranian"/"Iranians"-style words (``gazetteer.demonym(w) is not None``).
+    sentences
+        Sentence number per token (`ingest.nlp.sentence_index`); computed if omitted.
+
+    Returns
+    -------
+    list of PlaceSpan
+        Organisations dropped, demonyms with kind="demonym", bare names with their hints.
+    """
+    if sentences is None:
+        from ingest.nlp import sentence_index
+
+        sentences = sentence_index(doc)
+    text = doc.text
+    out: list[PlaceSpan] = []
+    for ent in doc.ents:
+        label = ent.label_
+        if label not in PLACE_LABELS and label != "NORP":
+            continue
+        span = _trim(ent)
+        if span is None:
+            continue
+        if is_demonym(span.text):
+            out.append(
+                PlaceSpan(span.text, span.start_char, span.end_char, label, "demonym",
+                          sentence=sentences[span.start])
+            )
+            continue
+        if label == "NORP":
+            continue  # "Republicans", "Muslims": groups, not places
+        if _followed_by_org_word(span) or _inside_org_phrase(span):
+            continue
+        # "northern Syria" kept as "Syria" + modifier, unless the model's span already starts
+        # with the cardinal ("North Carolina" is a name, not a direction).
+        modifier = _modifier(span)
+        out.append(
+            PlaceSpan(
+                span.text,
+                span.start_char,
+                span.end_char,
+                label,
+                "place",
+                modifier=modifier,
+                qualifier=_qualifier(text, span.start_char - (len(modifier) + 1 if modifier else 0)),
+                sentence=sentences[span.start],
+            )
+        )
+    return out
+
+
+def span_from_offsets(doc: Doc, start: int, end: int, sentences: list[int] | None = None) -> PlaceSpan:
+    """A PlaceSpan for given character offsets (gold spans), with the same hints.
+
+    Offsets that do not fall on token boundaries are kept as given; the hints then come from
+    the surrounding text alone.
+    """
+    text = doc.text
+    span = doc.char_span(start, end, alignment_mode="expand")
+    modifier, sentence, label = "", -1, "GPE"
+    if span is not None and len(span):
+        modifier = _modifier(span)
+        if sentences is not None:
+            sentence = sentences[span.start]
+        for ent in doc.ents:
+            if ent.start <= span.start < ent.end:
+                label = ent.label_
+                break
+    qualifier = _qualifier(text, start - (len(modifier) + 1 if modifier else 0))
+    return PlaceSpan(text[start:end], start, end, label, "place", modifier, qualifier, sentence)

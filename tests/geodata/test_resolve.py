@@ -1,0 +1,165 @@
+"""Resolution on hand-made spans: the answers a reader expects, from the real gazetteer.
+
+No spaCy here: spans are built from the text, so these tests isolate the resolver.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geodata.model import GEO_PRECISION_EXACT, GEO_PRECISION_NEAR, GEO_PRECISION_REGION
+from geodata.resolve import Resolver, geo_precision, haversine_km, within
+from ingest.recognize import PlaceSpan
+
+
+def spans_of(text: str, *names: str, **hints: str) -> list[PlaceSpan]:
+    """One PlaceSpan per occurrence of each name, in reading order."""
+    found = []
+    for name in names:
+        for m in re.finditer(rf"\b{re.escape(name)}(?!\w)", text):
+            found.append(PlaceSpan(name, m.start(), m.end(), qualifier=hints.get(name, "")))
+    return sorted(found, key=lambda s: s.start)
+
+
+@pytest.fixture(scope="module")
+def resolver(gazetteer):
+    return Resolver(gazetteer)
+
+
+def resolve_one(resolver: Resolver, text: str, *names: str, target: str | None = None, **hints: str):
+    mentions = resolver.resolve(text, spans_of(text, *names, **hints))
+    target = target or names[0]
+    return next(m for m in mentions if m.text == target)
+
+
+@pytest.mark.parametrize(
+    "text, names, expected_country, lat, lon",
+    [
+        ("He grew up in Long Beach, California, near the port.", ("Long Beach", "California"), "US", 33.77, -118.19),
+        ("The mill in Bangor, Maine, closed.", ("Bangor", "Maine"), "US", 44.80, -68.78),
+        ("A tornado hit Paris, Texas, on Sunday.", ("Paris", "Texas"), "US", 33.66, -95.56),
+        ("Shelling near Aleppo, Syria, killed four.", ("Aleppo", "Syria"), "SY", 36.20, 37.13),
+        ("Talks in Helsinki, Finland ended.", ("Helsinki", "Finland"), "FI", 60.17, 24.94),
+    ],
+)
+def test_explicit_container_picks_the_place_inside_it(resolver, text, names, expected_country, lat, lon):
+    m = resolve_one(resolver, text, *names)
+    assert m.place is not None and m.place.country_code == expected_country
+    assert haversine_km(m.place.lat, m.place.lon, lat, lon) < 30
+
+
+def test_paris_alone_is_france(resolver):
+    m = resolve_one(resolver, "Protests continued in Paris on Saturday.", "Paris")
+    assert m.place.country_code == "FR"
+
+
+def test_later_mentions_share_the_first_mentions_sense(resolver):
+    text = "Storms hit Paris, Texas, on Sunday. Paris officials said roads were closed."
+    mentions = resolver.resolve(text, spans_of(text, "Paris", "Texas"))
+    paris = [m for m in mentions if m.text == "Paris"]
+    assert len(paris) == 2 and {m.place.country_code for m in paris} == {"US"}
+
+
+@pytest.mark.parametrize(
+    "name, country, feature_class",
+    [
+        ("Oklahoma", "US", "admin1"),
+        ("USA", "US", "country"),
+        ("China", "CN", "country"),
+        ("the Soviet Union", None, None),
+        ("the European Union", None, None),
+    ],
+)
+def test_well_known_names(resolver, name, country, feature_class):
+    text = f"Officials in {name} said nothing."
+    m = resolve_one(resolver, text, name)
+    assert m.place is not None, name
+    if country:
+        assert m.place.country_code == country
+    if feature_class:
+        assert m.place.feature_class == feature_class
+    assert m.geo_precision == GEO_PRECISION_REGION
+
+
+def test_soviet_union_and_eu_are_where_a_reader_expects(resolver):
+    su = resolve_one(resolver, "the Soviet Union collapsed.", "Soviet Union")
+    eu = resolve_one(resolver, "the European Union agreed.", "European Union")
+    assert 45 < su.place.lat < 70 and 25 < su.place.lon < 110  # Russia/Eurasia, not a town
+    assert 40 < eu.place.lat < 60 and -10 < eu.place.lon < 30   # Europe
+
+
+@pytest.mark.parametrize(
+    "text, neighbour, expected",
+    [
+        ("Tbilisi and the rest of Georgia voted on Sunday.", "Tbilisi", "GE"),
+        ("Atlanta and the rest of Georgia voted on Sunday.", "Atlanta", "US"),
+    ],
+)
+def test_georgia_follows_its_neighbours(resolver, text, neighbour, expected):
+    m = resolve_one(resolver, text, "Georgia", neighbour)
+    assert m.place.country_code == expected
+
+
+@pytest.mark.parametrize(
+    "text, neighbour, expected",
+    [
+        ("Militias clashed in Tripoli while Benghazi stayed calm.", "Benghazi", "LY"),
+        ("Militias clashed in Tripoli while Beirut stayed calm.", "Beirut", "LB"),
+    ],
+)
+def test_tripoli_follows_its_neighbours(resolver, text, neighbour, expected):
+    m = resolve_one(resolver, text, "Tripoli", neighbour)
+    assert m.place.country_code == expected
+
+
+def test_unknown_name_is_abstained(resolver):
+    m = resolve_one(resolver, "We met in Qwxzzyvillezz yesterday.", "Qwxzzyvillezz")
+    assert m.place is None and m.confidence == 0.0 and m.candidates == ()
+
+
+def test_mention_carries_confidence_precision_and_top_five(resolver):
+    m = resolve_one(resolver, "A blast in Springfield injured two.", "Springfield")
+    assert m.place is not None
+    assert 0.0 < m.confidence <= 1.0
+    assert 1 <= len(m.candidates) <= 5
+    scores = [c.score for c in m.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert m.candidates[0].place_id == m.place.id
+    assert m.geo_precision == GEO_PRECISION_EXACT
+
+
+def test_near_makes_precision_two(resolver):
+    m = resolve_one(resolver, "Jets struck a base outside of Aleppo.", "Aleppo", Aleppo="outside of")
+    assert m.place.country_code == "SY" and m.geo_precision == GEO_PRECISION_NEAR
+
+
+def test_prefer_country_breaks_close_calls(gazetteer):
+    text = "The council of Richmond met on Monday."
+    default = Resolver(gazetteer).resolve(text, spans_of(text, "Richmond"))[0]
+    british = Resolver(gazetteer, prefer_country="GB").resolve(text, spans_of(text, "Richmond"))[0]
+    assert default.place.country_code == "US"
+    assert british.place.country_code == "GB"
+
+
+def test_allow_classes_restricts_feature_classes(gazetteer):
+    text = "Flooding in Georgia."
+    cities = Resolver(gazetteer, allow_classes={"city"}).resolve(text, spans_of(text, "Georgia"))[0]
+    assert cities.place is None or cities.place.feature_class == "city"
+    no_countries = Resolver(gazetteer, deny_classes={"country"}).resolve(text, spans_of(text, "Georgia"))[0]
+    assert no_countries.place.feature_class != "country"
+
+
+def test_demonym_span_is_the_country_and_never_precise(resolver):
+    text = "Nine Iranians were killed."
+    m = resolver.resolve(text, [PlaceSpan("Iranians", 5, 13, "NORP", "demonym")])[0]
+    assert m.kind == "demonym" and m.place.country_code == "IR" and m.place.feature_class == "country"
+    assert m.geo_precision == GEO_PRECISION_REGION
+
+
+def test_within_uses_codes_for_states(gazetteer):
+    texas = gazetteer.admin1("US", "TX")
+    paris_tx = next(p for p in gazetteer.lookup("Paris") if p.country_code == "US" and within(p, texas))
+    assert abs(paris_tx.lat - 33.66) < 0.2
+    assert geo_precision(paris_tx) == GEO_PRECISION_EXACT

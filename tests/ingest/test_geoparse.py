@@ -1,0 +1,97 @@
+"""The Geoparser façade end to end, on the reference article and short texts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from geodata.model import Article, Incident, Mention
+from geodata.resolve import haversine_km
+from ingest.geoparse import Geoparser
+
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "summit_airstrike_article.txt"
+JERUSALEM = (31.7683, 35.2137)
+
+
+@pytest.fixture(scope="module")
+def geoparser(gazetteer) -> Geoparser:
+    return Geoparser(gazetteer)
+
+
+@pytest.fixture(scope="module")
+def sample_mentions(geoparser) -> list[Mention]:
+    return geoparser.geoparse(SAMPLE.read_text(encoding="utf-8"))
+
+
+def located(mentions, name):
+    return [m for m in mentions if m.text == name and m.place is not None]
+
+
+@pytest.mark.parametrize(
+    "name, lat, lon",
+    [("Helsinki", 60.1695, 24.9354), ("Aleppo", 36.2021, 37.1343), ("Golan Heights", 33.00, 35.77)],
+)
+def test_reference_article_places(sample_mentions, name, lat, lon):
+    found = located(sample_mentions, name)
+    assert found, f"{name} not found"
+    assert all(haversine_km(m.place.lat, m.place.lon, lat, lon) < 30 for m in found)
+
+
+def test_reference_article_northern_syria_is_syria(sample_mentions):
+    syria = located(sample_mentions, "Syria")
+    assert syria and all(m.place.country_code == "SY" for m in syria)
+
+
+def test_reference_article_puts_nothing_at_jerusalem(sample_mentions):
+    assert not any(
+        m.place and haversine_km(m.place.lat, m.place.lon, *JERUSALEM) < 30 for m in sample_mentions
+    )
+    texts = {m.text for m in sample_mentions}
+    assert not any("Jazeera" in t or "Federation" in t or "Post" in t for t in texts)
+
+
+def test_reference_article_demonyms_are_country_mentions(sample_mentions):
+    demonyms = [m for m in sample_mentions if m.kind == "demonym"]
+    assert {m.text for m in demonyms} >= {"Iranian", "Iranians", "Syrian", "Russian"}
+    assert all(m.geo_precision == 3 and m.place.feature_class == "country" for m in demonyms)
+    assert not any(m.kind == "place" and m.text in ("Iranian", "Iranians") for m in sample_mentions)
+
+
+def test_aleppo_outside_of_is_near_precision(sample_mentions):
+    assert all(m.geo_precision == 2 for m in located(sample_mentions, "Aleppo"))
+
+
+def test_mentions_point_into_the_text(geoparser):
+    text = "Flooding hit Long Beach, California and Bangor, Maine."
+    mentions = geoparser.geoparse(text)
+    assert [(text[m.start : m.end], m.place.country_code) for m in mentions] == [
+        ("Long Beach", "US"), ("California", "US"), ("Bangor", "US"), ("Maine", "US")
+    ]
+
+
+def test_resolve_spans_uses_the_context_of_the_text(geoparser):
+    text = "Fighting in Tripoli spread after clashes in Benghazi."
+    start = text.index("Tripoli")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Tripoli"))])
+    assert (m.text, m.start, m.place.country_code) == ("Tripoli", start, "LY")
+
+
+def test_resolve_spans_keeps_order_and_resolves_demonyms(geoparser):
+    text = "Iranian drones flew over Aleppo."
+    spans = [(25, 31), (0, 7)]
+    mentions = geoparser.resolve_spans(text, spans)
+    assert [m.text for m in mentions] == ["Aleppo", "Iranian"]
+    assert mentions[0].place.country_code == "SY" and mentions[1].place.country_code == "IR"
+
+
+def test_parse_article_runs_once_and_returns_mentions_and_incidents(geoparser):
+    article = Article(text=SAMPLE.read_text(encoding="utf-8"), published=date(2018, 7, 17))
+    mentions, incidents = geoparser.parse_article(article)
+    assert located(mentions, "Helsinki")
+    assert all(isinstance(i, Incident) for i in incidents)
+
+
+def test_text_without_places_gives_nothing(geoparser):
+    assert geoparser.geoparse("The committee will meet again next week to discuss the budget.") == []

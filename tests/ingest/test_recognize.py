@@ -1,0 +1,82 @@
+"""Recognition: which entities become place spans, and with which hints."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.geoparse import Geoparser
+
+
+@pytest.fixture(scope="module")
+def geoparser(gazetteer) -> Geoparser:
+    return Geoparser(gazetteer)
+
+
+def spans(geoparser: Geoparser, text: str):
+    return geoparser.spans(geoparser.nlp(text))
+
+
+def by_text(geoparser: Geoparser, text: str) -> dict:
+    return {s.text: s for s in spans(geoparser, text)}
+
+
+def test_organisations_named_after_places_are_not_places(geoparser):
+    text = (
+        "Putin said so, reported the Jerusalem Post. Rebels were killed, reported al-Jazeera "
+        "on Monday. The US backs the Federation of Northern Syria."
+    )
+    found = by_text(geoparser, text)
+    assert "Jerusalem" not in found and "Jerusalem Post" not in found
+    assert not any("Jazeera" in t for t in found)
+    assert not any("Federation" in t for t in found) and "Northern Syria" not in found
+    assert "Syria" not in found  # only named inside the organisation
+    assert "US" in found
+
+
+@pytest.mark.parametrize("word", ["Iranian", "Iranians", "Syrian"])
+def test_demonyms_are_country_mentions(geoparser, word):
+    found = by_text(geoparser, f"The {word} forces were stationed at the base.")
+    assert found[word].kind == "demonym"
+
+
+def test_cardinal_modifier_is_a_hint_not_part_of_the_span(geoparser):
+    text = "The strike in northern Syria killed 22 people."
+    span = by_text(geoparser, text)["Syria"]
+    assert text[span.start : span.end] == "Syria"
+    assert span.modifier == "northern"
+
+
+def test_names_with_a_cardinal_in_them_stay_whole(geoparser):
+    found = by_text(geoparser, "Storms hit North Carolina and South Africa.")
+    assert {"North Carolina", "South Africa"} <= set(found)
+    assert found["North Carolina"].modifier == ""
+
+
+def test_aleppo_is_a_place_not_a_nationality(geoparser):
+    span = by_text(geoparser, "Troops were stationed at a base outside of Aleppo.")["Aleppo"]
+    assert span.kind == "place" and span.label == "GPE"
+    assert span.qualifier == "outside of"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("The London-based group said so.", "London"),
+        ("Syria's army advanced.", "Syria"),
+        ("Rebels advanced near the Golan Heights on Monday.", "Golan Heights"),
+    ],
+)
+def test_span_repair_reports_the_bare_name(geoparser, text, name):
+    span = by_text(geoparser, text)[name]
+    assert text[span.start : span.end] == name
+
+
+def test_org_word_after_a_place_drops_it_but_jurisdictions_stay(geoparser):
+    found = by_text(geoparser, "He studied at Texas Tech University. Gainesville Police said the road in Gainesville was closed.")
+    assert "Texas" not in found
+    assert "Gainesville" in found
+
+
+def test_sentence_numbers(geoparser):
+    found = spans(geoparser, "Rain fell in Paris. Snow fell in Berlin.")
+    assert [(s.text, s.sentence) for s in found] == [("Paris", 0), ("Berlin", 1)]
