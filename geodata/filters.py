@@ -53,8 +53,14 @@ def _missing(value: Any) -> bool:
         return True  # pd.NA raises in bool(); treat it as missing
 
 
-def _iso(value: Any) -> str | None:
-    """A date-ish value as 'YYYY-MM-DD', the form the store keeps and compares."""
+def iso_date(value: Any) -> str | None:
+    """A date-ish value as 'YYYY-MM-DD', the form the store keeps and compares; None if missing.
+
+    Examples
+    --------
+    >>> iso_date(date(2024, 3, 1)), iso_date("2024-03-01"), iso_date(float("nan"))
+    ('2024-03-01', '2024-03-01', None)
+    """
     if _missing(value):
         return None
     if isinstance(value, datetime):
@@ -250,7 +256,7 @@ class IncidentFilter:
         """
         get = row.get
         if self.start is not None or self.end is not None:
-            lo, hi = _iso(get("date_start")), _iso(get("date_end"))
+            lo, hi = iso_date(get("date_start")), iso_date(get("date_end"))
             lo, hi = lo or hi, hi or lo
             if lo is None:
                 return False

@@ -52,7 +52,7 @@ import pandas as pd
 from geodata import migrations
 from geodata.errors import StoreError
 from geodata.export import EXPORT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
-from geodata.filters import IncidentFilter, _iso
+from geodata.filters import IncidentFilter, iso_date
 from geodata.model import Article, Incident, Mention
 
 MENTION_COLUMNS = [
@@ -93,7 +93,7 @@ def incident_id(incident: Incident) -> str:
         where = f"point:{place.lat:.2f},{place.lon:.2f}"
     else:
         where = "text:" + " ".join(incident.mention.text.casefold().split())
-    key = [incident.event_type, where, _iso(incident.date_start), _iso(incident.date_end)]
+    key = [incident.event_type, where, iso_date(incident.date_start), iso_date(incident.date_end)]
     return hashlib.sha256(json.dumps(key).encode("utf-8")).hexdigest()[:16]
 
 
@@ -103,8 +103,8 @@ def _incident_row(incident: Incident) -> dict[str, Any]:
         "id": incident_id(incident),
         "event_type": incident.event_type,
         "sub_event_type": incident.sub_event_type,
-        "date_start": _iso(incident.date_start),
-        "date_end": _iso(incident.date_end),
+        "date_start": iso_date(incident.date_start),
+        "date_end": iso_date(incident.date_end),
         "date_precision": incident.date_precision,
         "date_text": incident.date_text,
         "place_id": p.id if p else None,
@@ -184,10 +184,13 @@ class IncidentStore:
 
     def __init__(self, target: str | Path | sqlite3.Connection = ":memory:", *, create: bool = True):
         if isinstance(target, sqlite3.Connection):
-            self.path = "<connection>"
             self._owns = False
             conn = target
             conn.isolation_level = None
+            try:  # name the file in error messages, as for a path
+                self.path = conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
+            except sqlite3.Error as err:
+                raise StoreError(f"cannot use the given connection: {err}") from err
         else:
             self.path = str(target)
             self._owns = True
@@ -289,7 +292,7 @@ class IncidentStore:
             c.execute(
                 f"INSERT INTO articles ({', '.join(map(_q, ARTICLE_COLUMNS))}, text) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (aid, article.url, article.title, article.source, _iso(article.published),
+                (aid, article.url, article.title, article.source, iso_date(article.published),
                  article.origin, json.dumps(list(article.warnings), ensure_ascii=False),
                  datetime.now(timezone.utc).isoformat(timespec="microseconds"), article.text),
             )
@@ -353,10 +356,10 @@ class IncidentStore:
                 out = [get(c) for c in INCIDENT_COLUMNS]
                 for i, v in enumerate(out):
                     if type(v) not in plain:  # date, numpy scalar, pandas NA: rare, so checked here
-                        out[i] = _iso(v) if INCIDENT_COLUMNS[i] in DATE_COLUMNS else _sql_scalar(v)
+                        out[i] = iso_date(v) if INCIDENT_COLUMNS[i] in DATE_COLUMNS else _sql_scalar(v)
                 if out[0] is None:
                     where = get("place_id") or f"{get('lat')},{get('lon')}"
-                    key = [get("event_type"), where, _iso(get("date_start")), _iso(get("date_end"))]
+                    key = [get("event_type"), where, iso_date(get("date_start")), iso_date(get("date_end"))]
                     out[0] = hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()[:16]
                 yield out
 

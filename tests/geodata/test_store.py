@@ -244,6 +244,7 @@ def test_a_given_connection_is_used_and_left_open(tmp_path):
     conn = sqlite3.connect(tmp_path / "x.db")
     with IncidentStore(conn) as store:
         store.add_article(article(1), [], [battle()])
+        assert store.path == str(tmp_path / "x.db")  # error messages name the file
     assert conn.execute("SELECT COUNT(*) FROM incidents").fetchone() == (1,)
     conn.close()
 
