@@ -106,7 +106,7 @@ class Gazetteer:
                 f"gazetteer {self.path} does not exist; run `incident-atlas gazetteer build` first"
             )
         self._local = threading.local()
-        self._cache: OrderedDict[tuple, tuple[Place, ...]] = OrderedDict()
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     # -- connection -------------------------------------------------------------------------
@@ -174,15 +174,19 @@ class Gazetteer:
         """
         classes = tuple(sorted(set(feature_classes))) if feature_classes is not None else None
         key = (normalize_name(name), country.upper() if country else None, classes, limit)
+        return list(self._cached(key, self._query_names))
+
+    def _cached(self, key: tuple, query: Any) -> Any:
+        """`query(*key)` through the LRU cache (hits are the common case in news)."""
         cache = self._cache
         hit = cache.get(key)
         if hit is None:
-            hit = self._query_names(*key)
+            hit = query(*key)
             with self._cache_lock:
                 cache[key] = hit
                 if len(cache) > _CACHE_SIZE:
                     cache.popitem(last=False)
-        return list(hit)
+        return hit
 
     def _query_names(
         self, norm: str, country: str | None, classes: tuple[str, ...] | None, limit: int
@@ -214,10 +218,13 @@ class Gazetteer:
         return _place(row) if row else None
 
     def _by_code(self, code: str, feature_class: str) -> Place | None:
+        return self._cached(("#code", code.upper(), feature_class), self._query_code)
+
+    def _query_code(self, _tag: str, code: str, feature_class: str) -> Place | None:
         row = self._conn().execute(
             f"SELECT {_PLACE_COLUMNS} FROM code c JOIN place p ON p.rowid = c.place "
             "WHERE c.code = ? AND p.feature_class = ? ORDER BY p.population DESC LIMIT 1",
-            (code.upper(), feature_class),
+            (code, feature_class),
         ).fetchone()
         return _place(row) if row else None
 

@@ -155,7 +155,7 @@ class Record:
 class GazetteerWriter:
     """Writes records into an open gazetteer database; shared by the builder and the importer.
 
-    A record whose id is already there replaces the old one (its names are added to).
+    A record whose id is already there is updated: it keeps its name and gains the new names.
     """
 
     def __init__(self, conn: sqlite3.Connection):
@@ -182,10 +182,11 @@ class GazetteerWriter:
             old = conn.execute("SELECT rowid FROM place WHERE id = ?", (rec.id,)).fetchone()
             if old:
                 rowid = old[0]
-                # A dump row without population or extent (GeoNames ADM1 rows often have 0)
-                # must not wipe what the build estimated.
+                # The name stays (a dump's "Muḩāfaẓat Ḩalab" is kept as an alias of "Aleppo", and
+                # towns keep pointing at their admin-1 by name), and a dump row without population
+                # or extent (GeoNames ADM1 rows often have 0) must not wipe what the build estimated.
                 conn.execute(
-                    "UPDATE place SET name=:name, feature_class=:fc, country_code=:cc,"
+                    "UPDATE place SET feature_class=:fc, country_code=:cc,"
                     " admin1=CASE WHEN :admin1 = '' THEN admin1 ELSE :admin1 END,"
                     " population=CASE WHEN :pop > 0 THEN :pop ELSE population END,"
                     " prominence=CASE WHEN :pop > 0 THEN :pop ELSE prominence END,"

@@ -29,7 +29,7 @@ from geopy.location import Location
 
 from geodata import settings
 from geodata.errors import ConfigError, GeocoderError
-from geodata.gazetteer import Gazetteer
+from geodata.gazetteer import Gazetteer, normalize_name
 from geodata.model import Place
 
 GeocodeFn = Callable[[str], "Location | None"]
@@ -94,8 +94,9 @@ class OfflineGeocoder(Geocoder):
         places = self._candidates(query, codes)
         if not places:
             return None
-        locations = [self._location(p) for p in places]
-        return locations[0] if exactly_one else locations
+        if exactly_one:
+            return self._location(places[0])
+        return [self._location(p) for p in places]
 
     def _lookup(self, name: str, codes: set[str], **kw) -> list[Place]:
         gaz = self.gazetteer
@@ -109,40 +110,33 @@ class OfflineGeocoder(Geocoder):
         if whole or "," not in query:
             return whole
         head, *hints = [part.strip() for part in query.split(",") if part.strip()]
-        country, admin1 = self._read_hints(hints)
-        if country:
-            if codes and country not in codes:
-                return []
-            codes = {country}
         found = self._lookup(head, codes)
-        if admin1 is not None:
-            found = [p for p in found if p.country_code == admin1.country_code and p.admin1 == admin1.name
-                     and p.id != admin1.id]
+        # Right to left, as addresses are written: "Springfield, Sangamon County, Illinois, USA".
+        for hint in reversed(hints):
+            kept = [p for p in found if self._hint_fits(p, hint)]
+            if kept or self._is_known(hint):
+                found = kept
+            # else: a hint the gazetteer does not know ("northern Syria") narrows nothing.
         return found
 
-    def _read_hints(self, hints: list[str]) -> tuple[str | None, Place | None]:
-        """(country code, admin-1 place) from hints such as ["Illinois", "USA"], read right to left."""
+    def _hint_fits(self, place: Place, hint: str) -> bool:
+        """Does `hint` name the place's country or admin-1 ("Syria", "SY", "Illinois", "IL")?"""
         gaz = self.gazetteer
-        country: str | None = None
-        admin1: Place | None = None
-        for hint in reversed(hints):
-            if country is None:
-                place = gaz.country(hint) if len(hint) in (2, 3) and hint.isupper() else None
-                if place is None:
-                    found = gaz.lookup(hint, feature_classes=("country",), limit=1)
-                    place = found[0] if found else None
-                if place is not None:
-                    country = place.country_code
-                    continue
-            if admin1 is None:
-                if country:
-                    admin1 = gaz.admin1(country, hint)
-                else:
-                    found = gaz.lookup(hint, feature_classes=("admin1",), limit=1)
-                    admin1 = found[0] if found else None
-                if admin1 is not None:
-                    country = country or admin1.country_code
-        return country, admin1
+        country = gaz.country(place.country_code)
+        norm = normalize_name(hint)
+        if country is not None and (norm in (normalize_name(country.name), country.country_code.casefold())
+                                    or country in gaz.lookup(hint, feature_classes=("country",), limit=3)):
+            return True
+        if place.admin1 and place.feature_class != "admin1":
+            if norm == normalize_name(place.admin1):
+                return True
+            admin1 = gaz.admin1(place.country_code, hint)
+            return admin1 is not None and admin1.name == place.admin1
+        return False
+
+    def _is_known(self, hint: str) -> bool:
+        gaz = self.gazetteer
+        return bool(gaz.lookup(hint, limit=1)) or (len(hint) in (2, 3) and gaz.country(hint) is not None)
 
     def _location(self, place: Place) -> Location:
         parts = [place.name]

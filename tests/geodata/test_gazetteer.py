@@ -1,0 +1,193 @@
+"""The gazetteer lookup API, against the real built gazetteer."""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import pickle
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from geodata.errors import GazetteerMissing
+from geodata.gazetteer import Gazetteer, normalize_name
+from geodata.model import FEATURE_CLASSES, Place
+
+DATA = Path(__file__).resolve().parents[2] / "geodata" / "data"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize(("raw", "norm"), [
+    ("São Paulo", "sao paulo"),
+    ("the United States", "united states"),
+    ("U.S.", "us"),
+    ("Ma'arrat al-Nu'man", "maarrat al numan"),
+    ("  Ḩalab   Governorate ", "halab governorate"),
+    ("Kraków", "krakow"),
+    ("Łódź", "lodz"),
+    ("The Hague", "hague"),
+    ("Theodore", "theodore"),
+])
+def test_normalize_name_folds_case_accents_punctuation_and_the(raw, norm):
+    assert normalize_name(raw) == norm
+
+
+def test_missing_file_says_how_to_build_it(tmp_path):
+    with pytest.raises(GazetteerMissing, match="incident-atlas gazetteer build") as err:
+        Gazetteer(tmp_path / "nope.sqlite")
+    assert isinstance(err.value, FileNotFoundError)
+
+
+def test_lookup_puts_the_city_before_the_province_named_after_it(gazetteer):
+    places = gazetteer.lookup("Aleppo")
+    assert [(p.feature_class, p.country_code) for p in places[:2]] == [("city", "SY"), ("admin1", "SY")]
+    assert places[0].id == "170063" and places[0].admin1 == "Aleppo"
+    assert 36.0 < places[0].lat < 36.4 and 37.0 < places[0].lon < 37.3
+
+
+def test_lookup_orders_best_known_first_and_filters_by_country_and_class(gazetteer):
+    tripolis = gazetteer.lookup("Tripoli")
+    assert tripolis[0].country_code == "LY"
+    assert [p.population for p in tripolis if p.feature_class == "city"] == sorted(
+        (p.population for p in tripolis if p.feature_class == "city"), reverse=True)
+    lebanon = gazetteer.lookup("tripoli", country="lb")
+    assert lebanon and all(p.country_code == "LB" for p in lebanon)
+    assert gazetteer.lookup("Aleppo", feature_classes={"admin1"})[0].id == "170062"
+    assert len(gazetteer.lookup("Springfield", limit=3)) == 3
+
+
+@pytest.mark.parametrize("alias", ["US", "USA", "the United States", "United States of America", "U.S."])
+def test_country_aliases_find_the_country(gazetteer, alias):
+    assert gazetteer.lookup(alias)[0].country_code == "US"
+    assert gazetteer.lookup(alias)[0].feature_class == "country"
+
+
+def test_every_curated_country_alias_finds_its_country(gazetteer):
+    missing = [(r["country_code"], r["alias"]) for r in _rows("country_aliases.csv")
+               if gazetteer.country(r["country_code"]) and r["country_code"].upper() not in
+               {p.country_code for p in gazetteer.lookup(r["alias"], feature_classes={"country"})}]
+    assert not missing
+
+
+def test_countries_have_codes_points_and_a_radius_from_their_area(gazetteer):
+    syria = gazetteer.country("sy")
+    assert syria == gazetteer.country("SYR") == gazetteer.get("163843")
+    assert (syria.name, syria.feature_class, syria.admin1) == ("Syria", "country", "")
+    assert syria.population > 10_000_000
+    assert 150 < syria.radius_km < 350          # sqrt(185,180 km² / pi) ≈ 243
+    assert gazetteer.country("XX") is None and gazetteer.country("") is None
+
+
+def test_admin1_by_name_alias_and_codes(gazetteer):
+    aleppo = gazetteer.admin1("SY", "Aleppo Governorate")
+    assert aleppo.id == "170062" and aleppo.feature_class == "admin1" and aleppo.radius_km > 20
+    assert gazetteer.admin1("SY", "SY-HL") == gazetteer.admin1("SY", "HL") == gazetteer.admin1("SY", "09") == aleppo
+    assert gazetteer.admin1("UA", "Crimea").id == "703883"
+    assert gazetteer.admin1("US", "IL").name == "Illinois"
+    assert gazetteer.admin1("FR", "Illinois") is None
+
+
+def test_us_counties_are_admin2_in_their_state(gazetteer):
+    cook = gazetteer.lookup("Cook County")
+    assert (cook[0].feature_class, cook[0].admin1) == ("admin2", "Illinois")
+    assert 41.5 < cook[0].lat < 42.2 and -88.3 < cook[0].lon < -87.5
+    assert cook[0].radius_km > 5
+    assert not any(p.feature_class == "admin2" for p in gazetteer.lookup("Cook"))  # a surname, not a county
+
+
+def test_demonyms_name_their_country(gazetteer):
+    assert gazetteer.demonym("Iranian").country_code == "IR"
+    assert gazetteer.demonym("Iranians").feature_class == "country"
+    assert gazetteer.demonym("Nonexistentian") is None
+
+
+def test_every_curated_demonym_resolves(gazetteer):
+    bad = [(r["country_code"], r["demonym"]) for r in _rows("demonyms.csv")
+           if gazetteer.country(r["country_code"])
+           and getattr(gazetteer.demonym(r["demonym"]), "country_code", None) is None]
+    assert not bad
+
+
+def test_every_curated_region_is_found_by_its_names(gazetteer):
+    missing = []
+    for r in _rows("regions.csv"):
+        for name in [r["name"], *filter(None, r["aliases"].split("|"))]:
+            if r["id"] not in {p.id for p in gazetteer.lookup(name, limit=100)}:
+                missing.append((r["id"], name))
+    assert not missing
+
+
+def test_regions_spanning_countries_match_a_country_filter(gazetteer):
+    multi = next(r for r in _rows("regions.csv") if len(r["countries"].split("|")) > 1)
+    other = multi["countries"].split("|")[-1]
+    found = gazetteer.lookup(multi["name"], country=other)
+    assert multi["id"] in {p.id for p in found}
+    place = gazetteer.get(multi["id"])
+    assert place.feature_class == multi["kind"] and place.radius_km == pytest.approx(float(multi["radius_km"]))
+
+
+def test_records_are_valid_places(gazetteer):
+    for name in ("Aleppo", "Georgia", "Punjab", "Gaza", "Paris"):
+        for p in gazetteer.lookup(name):
+            assert isinstance(p, Place) and p.feature_class in FEATURE_CLASSES
+            assert p.radius_km == 0 if p.feature_class == "city" else p.radius_km > 0
+
+
+def test_iter_names_feeds_the_entity_ruler(gazetteer):
+    big = {name: (fc, pop) for name, fc, pop in gazetteer.iter_names(min_population=1_000_000)}
+    assert big["Aleppo"][1] >= 1_000_000
+    assert big["Syria"][0] == "country"
+    azaz = gazetteer.lookup("Azaz", country="SY")[0]
+    assert azaz.population < 1_000_000 and "Azaz" not in big
+    assert all(pop >= 1_000_000 for fc, pop in big.values() if fc in ("city", "admin2"))
+
+
+def test_info_reports_counts_size_and_sources(gazetteer):
+    info = gazetteer.info()
+    assert info["counts"]["city"] > 200_000        # cities500 tier
+    assert info["counts"]["country"] >= 245
+    assert info["counts"]["admin1"] > 3_500
+    assert info["counts"]["admin2"] > 3_000
+    assert info["size_bytes"] == gazetteer.path.stat().st_size
+    licences = " ".join(s["licence"] for s in info["sources"])
+    assert "CC BY" in licences and "ODbL" in licences
+
+
+def test_lookup_takes_at_most_50_microseconds(gazetteer):
+    names = [p.name for p in gazetteer.lookup("Syria")] + [
+        "Aleppo", "Damascus", "Kyiv", "Gaza", "Tripoli", "Baghdad", "Kabul", "Mosul", "Idlib", "Homs",
+        "Khartoum", "Mogadishu", "Sanaa", "Beirut", "Cairo", "Paris", "London", "Washington", "Moscow", "Tehran",
+        "Israel", "Iran", "Syria", "Ukraine", "Russia", "the United States", "Crimea", "Donetsk", "Cook County",
+    ]
+    fresh = Gazetteer(gazetteer.path)
+    cold = []
+    for name in names:                      # first sight of each name: the SQL path
+        t = time.perf_counter()
+        fresh.lookup(name)
+        cold.append(time.perf_counter() - t)
+    warm = []
+    for _ in range(100):                    # a few thousand repeats, as in a batch of news
+        for name in names:
+            t = time.perf_counter()
+            fresh.lookup(name)
+            warm.append(time.perf_counter() - t)
+    assert statistics.median(warm) < 50e-6
+    assert statistics.median(cold) < 2e-3    # uncached, on a loaded test machine
+
+
+def _lookup_in_child(gaz: Gazetteer) -> str:
+    return gaz.lookup("Damascus")[0].id
+
+
+def test_a_gazetteer_can_be_shared_with_worker_processes(gazetteer):
+    gazetteer.lookup("Damascus")            # the parent's connection is open...
+    gaz = pickle.loads(pickle.dumps(gazetteer))
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(2) as pool:               # ...and each child opens its own
+        assert pool.map(_lookup_in_child, [gazetteer, gaz]) == ["170654", "170654"]
