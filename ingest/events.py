@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date  # noqa: F401  (the doctest uses it)
 
 from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place
@@ -242,17 +244,44 @@ def _paragraphs(doc, sents) -> list[int]:
     return [len(_BLANK_LINE.findall(doc.text, 0, s.start_char)) for s in sents]
 
 
-def _mentions_by_sentence(doc, sents, mentions: list[Mention]) -> list[list[Mention]]:
+def _sentence_at(sents, char: int) -> int:
+    return next((k for k, s in enumerate(sents) if s.start_char <= char < s.end_char), -1)
+
+
+def _mentions_by_sentence(sents, mentions: list[Mention]) -> list[list[Mention]]:
+    # By character offset, not `Mention.sentence`: the parse used here may split sentences
+    # differently from the caller's doc. The mentions themselves are kept unchanged.
     out: list[list[Mention]] = [[] for _ in sents]
     for m in mentions:
-        i = m.sentence
-        if not 0 <= i < len(sents):
-            i = next((k for k, s in enumerate(sents) if s.start_char <= m.start < s.end_char), -1)
-            if i < 0:
-                continue
-            m = replace(m, sentence=i)
-        out[i].append(m)
+        i = _sentence_at(sents, m.start)
+        if i >= 0:
+            out[i].append(m)
     return out
+
+
+_LOAD_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _full_pipeline():
+    import spacy
+
+    from ingest.nlp import MODEL
+
+    with _LOAD_LOCK:
+        return spacy.load(MODEL)
+
+
+def _parsed(doc):
+    """A doc with the dependency parse and lemmas the event rules read.
+
+    The geoparser's pipeline runs only the sentence splitter and NER (it needs no more);
+    the event rules need the parser, tagger and lemmatizer, so such a doc is parsed again
+    by the full model. The caller's doc is left untouched.
+    """
+    if doc.has_annotation("DEP") and doc.has_annotation("LEMMA") and doc.has_annotation("TAG"):
+        return doc
+    return _full_pipeline()(doc.text)
 
 
 # --- the pass ---------------------------------------------------------------------------
@@ -313,7 +342,7 @@ def _improve_place(ev: _Event, where: _Where | None, i: int) -> None:
     elif where.place.id == ev.where.place.id:
         ev.where.near = ev.where.near and where.near
     elif _finer_inside(where.place, ev.where.place):
-        ev.notes.append(f"place narrowed from {ev.where.place.name} to {where.place.name} by sentence {i}")
+        ev.notes.append(f"place narrowed from {ev.where.place.name} to {where.place.name} by a later sentence")
         ev.where = where
 
 
@@ -353,9 +382,11 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
     ...  extract_incidents(nlp(text), [m], Article(text, published=date(2024, 5, 8)))]
     [('Peaceful protest', '2024-05-06')]
     """
+    caller_sents = list(doc.sents)
+    doc = _parsed(doc)
     sents = list(doc.sents)
     paragraph = _paragraphs(doc, sents)
-    per_sentence = _mentions_by_sentence(doc, sents, mentions)
+    per_sentence = _mentions_by_sentence(sents, mentions)
     dates = resolve_dates(doc, article.published)
     dates_in = [[d for d in dates if d.sentence == i] for i in range(len(sents))]
     events: list[_Event] = []
@@ -386,7 +417,14 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
             if ongoing.when is None and when is not None:
                 ongoing.when = when
             _add_fatalities(ongoing, count_fatalities(sent.text))
-    return _merge(_to_incidents(events, sents))
+    incidents = _to_incidents(events, sents)
+    if caller_sents is not sents:
+        # Report sentence numbers in the caller's doc, where the mentions' numbers live.
+        incidents = [
+            replace(inc, sentence=max(0, _sentence_at(caller_sents, sents[inc.sentence].start_char)))
+            for inc in incidents
+        ]
+    return _merge(incidents)
 
 
 def _refine_from_follow_up(doc, events: list[_Event], i: int, mentions: list[Mention], people: set[str]) -> None:
