@@ -49,9 +49,9 @@ def _statements(sql: str) -> list[str]:
 
 def applied(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations already recorded in `conn`, oldest first."""
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
+    # Look before creating, so that opening an up-to-date store never writes (read-only files work).
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone():
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     return [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
 
 

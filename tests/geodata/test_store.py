@@ -58,6 +58,23 @@ def test_migrations_apply_once_and_are_recorded(tmp_path):
     conn.close()
 
 
+def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
+    from geodata import migrations
+
+    path = tmp_path / "incidents.db"
+    IncidentStore(path).close()
+    shipped = migrations.available()
+    broken = ("0002_broken", "ALTER TABLE incidents ADD COLUMN note TEXT;\nCREATE TABLE oops (;")
+    monkeypatch.setattr(migrations, "available", lambda: [*shipped, broken])
+    with pytest.raises(StoreError, match="incidents.db"):
+        IncidentStore(path)
+    monkeypatch.undo()
+    with IncidentStore(path) as store:
+        assert store.applied_migrations() == ["0001_initial"]
+        columns = [r[1] for r in store.connection.execute("PRAGMA table_info(incidents)")]
+        assert "note" not in columns  # the first statement was rolled back with the second
+
+
 def test_foreign_keys_are_enforced(db):
     with pytest.raises(sqlite3.IntegrityError):
         db.connection.execute("INSERT INTO mentions (article_id, start, \"end\", text, kind) "
