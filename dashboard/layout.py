@@ -33,7 +33,9 @@ def slider_marks(lo: int, hi: int, count: int = 6) -> dict[int, str]:
         return {lo: date_of(lo).isoformat()}
     step = max(1, (hi - lo) // (count - 1))
     marks = {d: date_of(d).isoformat() for d in range(lo, hi + 1, step)}
-    marks[hi] = date_of(hi).isoformat()
+    # The last label only if it does not sit on top of the previous one.
+    if hi - max(marks) > step // 2 or len(marks) == 1:
+        marks[hi] = date_of(hi).isoformat()
     return marks
 
 
@@ -76,7 +78,8 @@ def _timeline(lo: int | None, hi: int | None) -> html.Div:
                       style={"height": "190px"}),
             dcc.RangeSlider(id=ids.TIME_SLIDER, min=lo_, max=hi_, step=1, value=[lo_, hi_],
                             marks=slider_marks(lo_, hi_) if has_dates else None, allowCross=False,
-                            disabled=not has_dates, updatemode="mouseup"),
+                            disabled=not has_dates, updatemode="mouseup",
+                            allow_direct_input=False),
             html.Div(className="atlas-playback", children=[
                 html.Span(id=ids.TIME_LABEL, className="atlas-window-label"),
                 html.Button("▶ Play", id=ids.TIME_PLAY, n_clicks=0, disabled=not has_dates),

@@ -569,7 +569,7 @@
       text += ' · aggregated into ' + d.cellDeg + '° cells (narrow the filters to see single incidents)';
     }
     this._status(text);
-    if (this._subtitle) {
+    if (this._subtitle && !this.opts.subtitle) {
       this._subtitle.textContent = windowText(d.window);
     }
     this.stats.lastDataMs = performance.now() - t0;
