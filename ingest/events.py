@@ -124,6 +124,9 @@ def _cue_head(doc, match: CueMatch):
 
 def _is_hypothetical(token) -> bool:
     """Negated, modal or merely threatened events are not incidents."""
+    # "No clashes were reported": a determiner "no" on the cue negates it.
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+        return True
     for t in _ancestors(token)[:3]:
         if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS) for c in t.children):
             return True

@@ -57,7 +57,11 @@ _SUBGROUP_RE = re.compile(
     r"[,(;]?\s*\b(?:including|among\s+them|among\s+whom|of\s+whom|among\s+those|of\s+them)\b[^,;)]*[,;)]?",
     re.IGNORECASE,
 )
-_RANGE_RE = re.compile(rf"\bbetween\s+({_NUM})\s+and\s+{_NUM}\b|\b({_NUM})\s*(?:-|–|to)\s*{_NUM}\b", re.IGNORECASE)
+# "between 10 and 15", "10 to 15", "10-15" (a hyphen only between digits: "twenty-two" is one number)
+_RANGE_RE = re.compile(
+    rf"\bbetween\s+({_NUM})\s+and\s+{_NUM}\b|\b({_NUM})\s+to\s+{_NUM}\b|\b(\d+)\s*[-–]\s*\d+\b",
+    re.IGNORECASE,
+)
 _NONE_RE = re.compile(
     r"\b(?:no\s+one|nobody|none)\s+(?:was|were|has\s+been|had\s+been)\s+(?:killed|hurt|injured)"
     r"|\bno\s+(?:deaths|fatalities|one\s+died)\b|\bthere\s+were\s+no\s+(?:deaths|fatalities|casualties)",
@@ -142,7 +146,7 @@ def _simplify(sentence: str) -> str:
     text = " ".join(sentence.split())
     text = _SUBGROUP_RE.sub(" ", text)
     # A range counts as its lower end: keep only the first number.
-    return _RANGE_RE.sub(lambda m: m.group(1) or m.group(2), text)
+    return _RANGE_RE.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
 
 
 def count_fatalities(sentence_text: str) -> int | None:
