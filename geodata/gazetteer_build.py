@@ -53,7 +53,7 @@ from geodata.gazetteer import CLASS_RANK, normalize_name
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 DATA_DIR = Path(__file__).with_name("data")
 CITY_TIERS = ("cities500", "cities1000", "cities5000", "cities15000")
 
@@ -99,9 +99,9 @@ CREATE TABLE code (code TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (code
 CREATE TABLE demonym (norm TEXT PRIMARY KEY, surface TEXT NOT NULL, country_code TEXT NOT NULL) WITHOUT ROWID;
 """
 
-# Anything outside Basic Latin .. Latin Extended (plus spacing marks and quotes) is another
+# Anything outside Basic Latin .. Latin Extended (plus combining accents, dashes and quotes) is another
 # script; those names cannot appear in English news and would triple the file.
-_NON_LATIN = re.compile(r"[^\x00-\u02ff\u1e00-\u1eff\u2018-\u201f]")
+_NON_LATIN = re.compile(r"[^\x00-\u036f\u1e00-\u1eff\u2010-\u201f]")
 # Single words that, after an admin-1 name, are how news names it ("Idlib Governorate").
 _ADMIN1_TYPES = {"province", "governorate", "state", "region", "prefecture", "oblast", "county", "department",
                  "district", "territory", "canton", "emirate", "voivodeship", "krai", "republic"}
