@@ -285,9 +285,7 @@ class IncidentStore:
         label = article.url or article.origin or aid[:12]
         with self._errors(f"adding article {label!r}"), self._transaction():
             c = self._conn
-            if c.execute("SELECT 1 FROM articles WHERE id = ?", (aid,)).fetchone():
-                return False
-            if article.url and c.execute("SELECT 1 FROM articles WHERE url = ?", (article.url,)).fetchone():
+            if self._is_stored(article):
                 return False
             c.execute(
                 f"INSERT INTO articles ({', '.join(map(_q, ARTICLE_COLUMNS))}, text) "
@@ -326,6 +324,21 @@ class IncidentStore:
                 )
                 c.execute(_REFRESH_SQL, {"id": iid})
         return True
+
+    def has_article(self, article: Article) -> bool:
+        """True if the article (same content hash, or same non-empty URL) is already stored.
+
+        The pipeline asks before parsing, so a re-run costs a lookup, not a spaCy pass.
+        """
+        with self._errors("looking up an article"):
+            return self._is_stored(article)
+
+    def _is_stored(self, article: Article) -> bool:
+        c = self._conn
+        if c.execute("SELECT 1 FROM articles WHERE id = ?", (article.content_hash,)).fetchone():
+            return True
+        return bool(article.url) and c.execute(
+            "SELECT 1 FROM articles WHERE url = ?", (article.url,)).fetchone() is not None
 
     def add_incident_rows(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Bulk-insert incident rows (export column names) in one transaction; return the count.

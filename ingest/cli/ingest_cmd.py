@@ -8,12 +8,13 @@ import click
 
 from geodata import settings
 from geodata.errors import AtlasError, ReadError
+from ingest.cli.options import db_option
 from ingest.cli.parsing import parse_published
 
 
 @click.command("ingest")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--db", "db", metavar="FILE", help="Incident store (default: incidents.db or INCIDENT_ATLAS_DB).")
+@db_option
 @click.option("--published", callback=parse_published, metavar="DATE",
               help="Publication date for every input (overrides the files' own), e.g. 2018-07-17.")
 @click.option("--source", metavar="NAME", help="Source name for every input (overrides the files' own).")
