@@ -1,0 +1,152 @@
+"""Geocoders: the offline one against the real gazetteer, Nominatim against a local fake server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from geodata.errors import ConfigError, GeocoderError
+from geodata.geocoders import OfflineGeocoder, make_geocoder
+
+
+@pytest.fixture(scope="module")
+def offline(gazetteer) -> OfflineGeocoder:
+    return OfflineGeocoder(gazetteer)
+
+
+def test_offline_geocoder_speaks_geopy(offline):
+    assert isinstance(offline, Geocoder)
+    loc = offline.geocode("Aleppo")
+    assert isinstance(loc, Location)
+    assert loc.address == "Aleppo, Syria"
+    assert loc.point.latitude == pytest.approx(36.2, abs=0.1) and loc.point.longitude == pytest.approx(37.16, abs=0.1)
+    assert loc.raw["id"] == "170063" and loc.raw["feature_class"] == "city" and loc.raw["radius_km"] == 0
+
+
+@pytest.mark.parametrize(("query", "country", "admin1"), [
+    ("Aleppo, Syria", "SY", "Aleppo"),
+    ("Tripoli, Lebanon", "LB", "North"),
+    ("Springfield, Illinois", "US", "Illinois"),
+    ("Springfield, IL", "US", "Illinois"),        # a state code, not Israel
+    ("Springfield, Illinois, USA", "US", "Illinois"),
+    ("Paris, Texas", "US", "Texas"),
+    ("Haifa, IL", "IL", "Haifa"),
+    ("Aleppo, northern Syria", "SY", "Aleppo"),   # an unknown hint narrows nothing
+])
+def test_comma_hints_pick_the_country_and_province(offline, query, country, admin1):
+    raw = offline.geocode(query).raw
+    assert (raw["country_code"], raw["admin1"]) == (country, admin1)
+
+
+def test_a_hint_that_contradicts_every_candidate_gives_none(offline):
+    assert offline.geocode("Springfield, Syria") is None
+    assert offline.geocode("Qwxzyville") is None
+
+
+def test_all_candidates_and_country_codes(offline):
+    many = offline.geocode("Tripoli", exactly_one=False)
+    assert [loc.raw["country_code"] for loc in many[:2]] == ["LY", "LY"]   # the city, then its district
+    assert "LB" in {loc.raw["country_code"] for loc in many}
+    assert offline.geocode("Tripoli", country_codes="LB").raw["country_code"] == "LB"
+    assert offline.geocode("Tripoli", country_codes=["GR", "LB"], exactly_one=False)[0].raw["country_code"] == "LB"
+    assert offline.geocode("Aleppo", country_codes=["FR"]) is None
+
+
+def test_regions_carry_their_extent(offline):
+    gulf = offline.geocode("the Persian Gulf")
+    assert gulf.raw["feature_class"] == "water" and gulf.raw["radius_km"] > 100
+
+
+def test_make_geocoder_offline_and_bad_names(gazetteer, tmp_path):
+    geocode = make_geocoder("offline", cache_dir=tmp_path)
+    assert geocode("Damascus").raw["country_code"] == "SY"
+    with pytest.raises(ConfigError, match="'google'"):
+        make_geocoder("google", cache_dir=tmp_path)
+    with pytest.raises(ConfigError, match="not an http"):
+        make_geocoder("nominatim", cache_dir=tmp_path, url="ftp://example.invalid")
+
+
+class FakeNominatim(BaseHTTPRequestHandler):
+    """Answers /search like Nominatim's JSON API: Aleppo is known, anything else is not."""
+
+    requests: list[dict] = []
+    fail = False
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        url = urlsplit(self.path)
+        params = {k: v[0] for k, v in parse_qs(url.query).items()}
+        type(self).requests.append({"path": url.path, "params": params, "agent": self.headers.get("User-Agent")})
+        if type(self).fail:
+            self.send_response(500)
+            self.end_headers()
+            return
+        body = []
+        if params.get("q", "").lower().startswith("aleppo"):
+            body = [{"place_id": 1, "lat": "36.2021", "lon": "37.1343", "display_name": "Aleppo, Syria",
+                     "class": "place", "type": "city", "importance": 0.8}]
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+
+@pytest.fixture
+def nominatim_url(monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    FakeNominatim.requests = []
+    FakeNominatim.fail = False
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNominatim)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _nominatim(url, cache_dir):
+    return make_geocoder("nominatim", cache_dir=cache_dir, url=url, user_agent="incident-atlas-tests",
+                         min_delay_seconds=0, max_retries=0, timeout=5)
+
+
+def test_nominatim_answers_are_cached_on_disk(nominatim_url, tmp_path):
+    geocode = _nominatim(nominatim_url, tmp_path)
+    loc = geocode("Aleppo")
+    assert loc.address == "Aleppo, Syria" and loc.latitude == pytest.approx(36.2021)
+    assert len(FakeNominatim.requests) == 1
+    sent = FakeNominatim.requests[0]
+    assert sent["path"] == "/search" and sent["params"]["q"] == "Aleppo" and sent["agent"] == "incident-atlas-tests"
+
+    again = _nominatim(nominatim_url, tmp_path)("  aleppo ")   # a new process would see the same file
+    assert again.raw == loc.raw and again.latitude == loc.latitude
+    assert len(FakeNominatim.requests) == 1
+
+
+def test_nominatim_misses_are_cached_too(nominatim_url, tmp_path):
+    geocode = _nominatim(nominatim_url, tmp_path)
+    assert geocode("Nowhere Really") is None
+    assert geocode("Nowhere Really") is None
+    assert len(FakeNominatim.requests) == 1
+
+
+def test_nominatim_failures_raise_and_are_not_cached(nominatim_url, tmp_path):
+    geocode = _nominatim(nominatim_url, tmp_path)
+    FakeNominatim.fail = True
+    with pytest.raises(GeocoderError, match="Aleppo"):
+        geocode("Aleppo")
+    FakeNominatim.fail = False
+    assert geocode("Aleppo").address == "Aleppo, Syria"
+    assert len(FakeNominatim.requests) == 2
