@@ -8,7 +8,7 @@ Examples
 --------
 >>> rows = make_rows(5, seed=1)
 >>> len(rows), sorted(rows[0])[:3]
-(5, ['admin1', 'country', 'date_end'])
+(5, ['admin1', 'confidence', 'country'])
 """
 
 from __future__ import annotations
