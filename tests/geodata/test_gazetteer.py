@@ -191,3 +191,35 @@ def test_a_gazetteer_can_be_shared_with_worker_processes(gazetteer):
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(2) as pool:               # ...and each child opens its own
         assert pool.map(_lookup_in_child, [gazetteer, gaz]) == ["170654", "170654"]
+
+
+def test_cli_lookup_info_and_build(gazetteer, monkeypatch):
+    from click.testing import CliRunner
+
+    from ingest.cli.main import cli
+
+    monkeypatch.setenv("INCIDENT_ATLAS_GAZETTEER", str(gazetteer.path))
+    runner = CliRunner()
+    found = runner.invoke(cli, ["gazetteer", "lookup", "Tripoli", "--country", "LB", "--json"])
+    assert found.exit_code == 0 and '"country_code": "LB"' in found.stdout
+    table = runner.invoke(cli, ["gazetteer", "lookup", "Aleppo", "--class", "admin1"])
+    assert table.exit_code == 0 and table.stdout.startswith("170062") and "admin1" in table.stdout
+    none = runner.invoke(cli, ["gazetteer", "lookup", "Qwxzyville"])
+    assert none.exit_code == 1 and none.stdout == "" and "no place called" in none.stderr
+    usage = runner.invoke(cli, ["gazetteer", "lookup", "Aleppo", "--country", "Syria"])
+    assert usage.exit_code == 2 and "ISO alpha-2" in usage.output and "Traceback" not in usage.output
+    info = runner.invoke(cli, ["gazetteer", "info"])
+    assert info.exit_code == 0 and "city" in info.stdout and "ODbL" in info.stdout
+    built = runner.invoke(cli, ["gazetteer", "build"])      # up to date: prints the path, rebuilds nothing
+    assert built.exit_code == 0 and built.stdout.strip() == str(gazetteer.path)
+
+
+def test_cli_says_how_to_build_a_missing_gazetteer(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from ingest.cli.main import cli
+
+    monkeypatch.setenv("INCIDENT_ATLAS_GAZETTEER", str(tmp_path / "none.sqlite"))
+    result = CliRunner().invoke(cli, ["gazetteer", "lookup", "Aleppo"])
+    assert result.exit_code == 1 and "incident-atlas gazetteer build" in result.output
+    assert "Traceback" not in result.output
