@@ -67,7 +67,10 @@ class Geoparser:
 
     def spans(self, doc: "Doc", sentences: list[int] | None = None) -> list[PlaceSpan]:
         """Recognised place and demonym spans of a parsed doc."""
-        return recognize(doc, self._is_demonym, sentences=sentences)
+        return recognize(doc, self._is_demonym, self._is_known, sentences=sentences)
+
+    def _is_known(self, name: str) -> bool:
+        return bool(self.resolver.candidates(name))
 
     def mentions(self, doc: "Doc") -> list[Mention]:
         """Recognise and resolve the places of a doc parsed by `self.nlp`."""

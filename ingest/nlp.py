@@ -153,7 +153,7 @@ class AtlasPlaces:
         if info is not None:
             if ent.label_ == "NORP" and core.text.casefold().endswith(_ADJECTIVE_ENDINGS):
                 return [ent]  # "Jewish", "Kurdish", "Catholic": an adjective, not "Aleppo"
-            if ent.label_ == "NORP" or info.well_known:
+            if ent.label_ == "NORP" or info.well_known or _locative_context(ent):
                 return [Span(ent.doc, core.start, core.end, label=self._label_for(info))]
             return [ent]
         if ent.label_ == "ORG" and any(t.text == "," for t in ent):
@@ -171,6 +171,27 @@ class AtlasPlaces:
                 ]
         return [ent]
 
+    def _embedded(self, ent: Span) -> Span | None:
+        """The jurisdiction an organisation belongs to: "Georgia" in "the Georgia Bureau of
+        Investigation", "Dublin" in "Dublin City Council". Media, firms and universities
+        ("the Jerusalem Post", "Texas Southern University") are not such bodies."""
+        if ent.label_ != "ORG":
+            return None
+        core = _strip_the(ent)
+        for j in range(min(core.end, core.start + 4), core.start, -1):
+            if j >= core.end:
+                continue
+            info = self.info(ent.doc[core.start : j].text)
+            if info is None:
+                continue
+            k = j
+            while k < core.end - 1 and ent.doc[k].lower_ in ("city", "county", "state", "public", "metropolitan", "municipal", "regional", "general", "supreme", "superior", "district", "circuit"):
+                k += 1
+            if ent.doc[k].lower_ in JURISDICTION_WORDS:
+                return Span(ent.doc, core.start, j, label=self._label_for(info))
+            return None
+        return None
+
     def _add_missing(self, doc: Doc, taken: list[bool]) -> list[Span]:
         """Capitalised known names outside every entity, longest match first."""
         found: list[Span] = []
@@ -178,22 +199,32 @@ class AtlasPlaces:
         i = 0
         while i < n:
             tok = doc[i]
-            if taken[i] or not tok.is_alpha or not (tok.is_title or tok.is_upper):
+            hashtag = i > 0 and doc[i - 1].text == "#"
+            if (
+                taken[i]
+                or not tok.is_alpha
+                or not (tok.is_title or tok.is_upper or hashtag)
+                or (tok.is_stop and tok.text != "US")
+                or tok.lower_ in _COMMON_WORDS
+            ):
                 i += 1
                 continue
             match = None
             for j in range(min(n, i + MAX_NAME_TOKENS), i, -1):
-                if any(taken[i:j]) or not (doc[j - 1].is_alpha or doc[j - 1].text == "."):
+                last = doc[j - 1]
+                if any(taken[i:j]) or not (last.is_alpha or last.text == "."):
+                    continue
+                if any(t.is_alpha and not (t.is_title or t.is_upper) and t.lower_ not in _CONNECTORS
+                       for t in doc[i + 1 : j]):
                     continue
                 info = self.info(doc[i:j].text)
                 if info is None:
                     continue
-                if j - i == 1 and (tok.is_sent_start or tok.is_upper and len(tok) <= 2):
-                    # "Mobile homes..." at a sentence start, or "IN"/"OR": need a broad place
-                    if not info.broad or tok.text.casefold() in _COMMON_WORDS:
-                        continue
-                if tok.text.casefold() in _COMMON_WORDS and j - i == 1:
-                    continue
+                if j - i == 1 and not hashtag:
+                    if (tok.is_sent_start or tok.is_upper and len(tok) <= 2) and not info.broad:
+                        continue  # "Mobile homes...", "OR": too often not a place
+                    if _inside_longer_name(doc, i, j):
+                        continue  # "Officer Flores", "Ripley Street": part of another name
                 match = Span(doc, i, j, label=self._label_for(info))
                 break
             if match is not None:
@@ -215,11 +246,41 @@ class AtlasPlaces:
                 taken[k] = True
         ents.extend(self._add_missing(doc, taken))
         doc.ents = filter_spans(ents)
+        embedded = [span for span in map(self._embedded, doc.ents) if span is not None]
+        doc.spans[EMBEDDED_KEY] = embedded
         return doc
 
 
+# doc.spans key of the places named inside organisations ("Georgia Bureau of Investigation")
+EMBEDDED_KEY = "atlas_embedded"
+# Heads of a jurisdiction's own bodies: the organisation stands for the place it governs.
+JURISDICTION_WORDS = frozenset(
+    """police sheriff sheriff's department dept fire council board commission commissioners
+    senate house assembly legislature legislative court courts bureau office division agency
+    authority schools school government ministry parliament highway patrol attorney
+    election elections health emergency planning treasury""".split()
+)
+_CONNECTORS = frozenset("of de la del and upon on the el al da do dos du des le les y en sur am an der".split())
+_LOCATIVE = frozenset({"in", "near", "outside", "across", "throughout", "#"})
+
+
+def _locative_context(ent: Span) -> bool:
+    """A name right after "in"/"near" or a hashtag is used as a place ("in Ferguson")."""
+    k = ent.start - 1
+    return k >= 0 and ent.doc[k].lower_ in _LOCATIVE
+
+
+def _inside_longer_name(doc: Doc, i: int, j: int) -> bool:
+    """True when capitalised words touch the match: it is part of an unrecognised name."""
+    before = doc[i - 1] if i > 0 else None
+    after = doc[j] if j < len(doc) else None
+    if before is not None and before.is_alpha and before.is_title and not doc[i].is_sent_start \
+            and before.lower_ not in _LOCATIVE and not before.is_stop:
+        return True
+    return after is not None and after.is_alpha and after.is_title
+
 # Endings of nationality/religion adjectives that happen to be place names somewhere.
-_ADJECTIVE_ENDINGS = ("ish", "ese", "ian", "ean", "ic", "ist", "ans", "ians", "ites", "ite", "an")
+_ADJECTIVE_ENDINGS = ("ish", "ese", "ian", "ean", "ic", "ist", "ians", "ites", "ite")
 
 # Capitalised words that are also place names in the gazetteer but are far more often
 # something else in news prose. Single tokens only; "Mobile, Alabama" still comes from NER.
@@ -228,7 +289,10 @@ _COMMON_WORDS = frozenset(
     a an and as at be by can do for he her his i if in is it its me my no of on or our
     so the to up us we who will with you president university college church street
     mobile reading march may june august bath nice split union independence liberty
-    florence jackson lincoln hope unity justice commerce police
+    florence jackson lincoln hope unity justice commerce police god officer dr mr mrs ms
+    man centre center market mission federal western eastern northern southern north south
+    east west villages region area human drug best santa rise part one big act no titan
+    white black green brown grant young chen paul
     """.split()
 )
 

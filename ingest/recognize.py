@@ -119,6 +119,29 @@ def _inside_org_phrase(span: Span) -> bool:
     return False
 
 
+# Things named after places: "the White House said", "Reston ebolavirus", "Marburg virus".
+_THING_NAMES = frozenset({"white house"})
+_THING_WORDS = frozenset({"virus", "ebolavirus", "fever", "flu", "strain", "syndrome", "disease"})
+
+
+def _names_a_thing(span: Span) -> bool:
+    if span.text.casefold() in _THING_NAMES:
+        return True
+    k = span.end
+    return k < len(span.doc) and span.doc[k].lower_ in _THING_WORDS
+
+
+def _split_cardinal(span: Span, is_known: Callable[[str], bool]) -> tuple[Span, str]:
+    """("North Texas", "") -> ("Texas", "north") when only the rest is a known name."""
+    if len(span) > 1 and span[0].lower_ in CARDINALS and not is_known(span.text):
+        rest = span[1:]
+        if rest[0].is_punct:
+            rest = rest[1:]
+        if len(rest) and is_known(rest.text):
+            return rest, span[0].lower_
+    return span, ""
+
+
 def _modifier(span: Span) -> str:
     doc = span.doc
     k = span.start - 1
@@ -136,6 +159,7 @@ def _qualifier(text: str, start: int) -> str:
 def recognize(
     doc: Doc,
     is_demonym: Callable[[str], bool],
+    is_known: Callable[[str], bool] = lambda name: True,
     *,
     sentences: list[int] | None = None,
 ) -> list[PlaceSpan]:
@@ -147,6 +171,9 @@ def recognize(
         A doc from `ingest.nlp.load_nlp` (entities already repaired by `atlas_places`).
     is_demonym
         True for "Iranian"/"Iranians"-style words (``gazetteer.demonym(w) is not None``).
+    is_known
+        True for names the gazetteer has: "North Carolina" stays whole, "North Texas" gives
+        "Texas" with the modifier "north".
     sentences
         Sentence number per token (`ingest.nlp.sentence_index`); computed if omitted.
 
@@ -159,9 +186,14 @@ def recognize(
         from ingest.nlp import sentence_index
 
         sentences = sentence_index(doc)
+    from ingest.nlp import EMBEDDED_KEY
+
     text = doc.text
     out: list[PlaceSpan] = []
-    for ent in doc.ents:
+    ents = list(doc.ents)
+    if EMBEDDED_KEY in doc.spans:
+        ents = sorted(ents + list(doc.spans[EMBEDDED_KEY]), key=lambda e: e.start)
+    for ent in ents:
         label = ent.label_
         if label not in PLACE_LABELS and label != "NORP":
             continue
@@ -176,11 +208,12 @@ def recognize(
             continue
         if label == "NORP":
             continue  # "Republicans", "Muslims": groups, not places
-        if _followed_by_org_word(span) or _inside_org_phrase(span):
+        if _followed_by_org_word(span) or _inside_org_phrase(span) or _names_a_thing(span):
             continue
+        span, modifier = _split_cardinal(span, is_known)
         # "northern Syria" kept as "Syria" + modifier, unless the model's span already starts
         # with the cardinal ("North Carolina" is a name, not a direction).
-        modifier = _modifier(span)
+        modifier = modifier or _modifier(span)
         out.append(
             PlaceSpan(
                 span.text,
