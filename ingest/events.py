@@ -60,6 +60,9 @@ _REPORTING_VERBS = {"say", "tell", "add", "state", "claim", "confirm", "announce
 _REPORTING_STEMS = ("report", "announc", "confirm", "claim", "publish")
 _HYPOTHETICAL_GOVERNORS = {"threaten", "plan", "vow", "warn", "prepare", "fear", "avoid", "prevent",
                            "urge", "intend", "seek", "propose", "consider", "call"}  # fmt: skip
+# Cue words that name the people taking part, not the event itself.
+_PARTICIPANTS = {"protester", "protestor", "demonstrator", "rioter", "looter", "marcher", "gunman",
+                 "bomber", "mob", "vigilante", "kidnapper", "militant", "troop"}  # fmt: skip
 _MODALS = {"will", "would", "could", "may", "might", "shall", "should", "'ll"}
 _DEMONSTRATIVES = {"this", "that", "these", "those", "same", "such"}
 _GENERIC_NOUNS = {"people", "number", "time", "year", "day", "week", "one", "part", "thing", "way",
@@ -135,6 +138,20 @@ def _is_hypothetical(token) -> bool:
         if t.pos_ == "VERB" and t.i != token.i:
             break
     return False
+
+
+def _is_background(head, when: DateSpan | None) -> bool:
+    """An undated plural event noun that is no one's past action: "recent airstrikes have
+    been attributed to Israel", "steps including confirmed strikes". Not an incident.
+
+    "Clashes erupted", "jets carried out airstrikes" (a past-tense verb), a dated sentence,
+    or a word naming people ("protesters", "gunmen") keep the event.
+    """
+    if when is not None and when.precision in ("day", "week"):
+        return False
+    if head.tag_ not in ("NNS", "NNPS") or head.lemma_.lower() in _PARTICIPANTS:
+        return False
+    return not (head.dep_ in ("nsubj", "nsubjpass", "dobj") and head.head.tag_ == "VBD")
 
 
 def _determiner(token) -> str:
@@ -291,9 +308,18 @@ def _parsed(doc):
 
 
 def _pick_cues(doc, sent) -> list[CueMatch]:
-    """One cue per sub-event type per sentence; a riot outranks a protest in the same sentence."""
+    """One cue per sub-event type per sentence; a riot outranks a protest in the same sentence.
+
+    Of several cues of one type the event predicate wins: a verb ("rallied") over a noun,
+    a singular noun over a plural ("protesters" names the people, not the event).
+    """
     chosen: dict[str, CueMatch] = {}
-    for m in find_cues(sent):
+
+    def rank(m: CueMatch) -> tuple[bool, bool, int]:
+        head = _cue_head(doc, m)
+        return (head.pos_ != "VERB", head.tag_ in ("NNS", "NNPS"), m.start)
+
+    for m in sorted(find_cues(sent), key=rank):
         chosen.setdefault(m.sub_event_type, m)
     types = {m.event_type for m in chosen.values()}
     if "Riots" in types or "Protest with intervention" in chosen or "Excessive force against protesters" in chosen:
@@ -408,9 +434,8 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
             where = options[0][1] if options else None
             when = _sentence_date(doc, dates_in[i], head)
             if ongoing is None:
-                dated = when is not None and when.precision in ("day", "week")
-                if head.tag_ in ("NNS", "NNPS") and not dated:
-                    continue  # "recent airstrikes", "confirmed strikes": background
+                if _is_background(head, when):
+                    continue
                 ongoing = _Event(match.row, [], paragraph[i])
                 events.append(ongoing)
             if i not in ongoing.sentences:

@@ -166,7 +166,7 @@ TAXONOMY: tuple[SubEventType, ...] = (
                        "peace accord", "sign * agreement|deal|accord|treaty",
                        "reach * agreement|deal", "prisoner exchange", "prisoner swap")),
     SubEventType("Strategic developments", "Diplomatic meeting",
-                 "Leaders or envoys meet: a summit, talks, an official visit. Project extension "
+                 "Leaders or envoys meet: a summit, talks, a meeting. Project extension "
                  "of ACLED 'Agreement' for meetings that have not (yet) produced an agreement.",
                  _cues("summit", "peace talks")
                  + _cues("talks", "meeting", "meet", context=_LEADERS),

