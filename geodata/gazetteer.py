@@ -129,6 +129,11 @@ class Gazetteer:
         self._cache = OrderedDict()
         self._cache_lock = threading.Lock()
 
+    def clear_cache(self) -> None:
+        """Forget cached lookups (for timing the SQL path, or after an import into the file)."""
+        with self._cache_lock:
+            self._cache.clear()
+
     def close(self) -> None:
         """Close this thread's connection (it reopens on the next call)."""
         conn = getattr(self._local, "conn", None)
@@ -180,7 +185,12 @@ class Gazetteer:
         """`query(*key)` through the LRU cache (hits are the common case in news)."""
         cache = self._cache
         hit = cache.get(key)
-        if hit is None:
+        if hit is not None:
+            try:
+                cache.move_to_end(key)
+            except KeyError:  # evicted by another thread meanwhile; the value is still good
+                pass
+        else:
             hit = query(*key)
             with self._cache_lock:
                 cache[key] = hit

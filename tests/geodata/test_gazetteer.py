@@ -178,7 +178,7 @@ def test_lookup_takes_at_most_50_microseconds(gazetteer):
             fresh.lookup(name)
             warm.append(time.perf_counter() - t)
     assert statistics.median(warm) < 50e-6
-    assert statistics.median(cold) < 2e-3    # uncached, on a loaded test machine
+    assert statistics.median(cold) < 500e-6  # uncached: ~25 µs on an idle machine, slack for a busy one
 
 
 def _lookup_in_child(gaz: Gazetteer) -> str:
