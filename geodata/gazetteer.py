@@ -177,7 +177,12 @@ class Gazetteer:
         >>> [p.country_code for p in Gazetteer().lookup("Tripoli", limit=2)]  # doctest: +SKIP
         ['LY', 'LB']
         """
-        classes = tuple(sorted(set(feature_classes))) if feature_classes is not None else None
+        classes = None
+        if feature_classes is not None:
+            classes = tuple(sorted(set(feature_classes)))
+            unknown = [c for c in classes if c not in CLASS_RANK]
+            if unknown:
+                raise ValueError(f"feature_classes {unknown!r}: not among {FEATURE_CLASSES}")
         key = (normalize_name(name), country.upper() if country else None, classes, limit)
         return list(self._cached(key, self._query_names))
 

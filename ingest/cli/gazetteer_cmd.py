@@ -95,6 +95,8 @@ def info_cmd(as_json: bool) -> None:
     click.echo(f"demonyms    {info['demonyms']}")
     for src in info["sources"]:
         click.echo(f"source      {src['name']} {src['version']} ({src['licence']})")
+    if info["warnings"]:
+        click.echo(f"warnings    {len(info['warnings'])} at build time (see --json)")
     for imp in info["imports"]:
         click.echo(f"imported    {imp['file']}: {imp['places']} places ({imp['at']})")
 

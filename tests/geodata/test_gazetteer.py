@@ -60,6 +60,8 @@ def test_lookup_orders_best_known_first_and_filters_by_country_and_class(gazette
     assert lebanon and all(p.country_code == "LB" for p in lebanon)
     assert gazetteer.lookup("Aleppo", feature_classes={"admin1"})[0].id == "170062"
     assert len(gazetteer.lookup("Springfield", limit=3)) == 3
+    with pytest.raises(ValueError, match="'town'"):
+        gazetteer.lookup("Aleppo", feature_classes={"town"})
 
 
 @pytest.mark.parametrize("alias", ["US", "USA", "the United States", "United States of America", "U.S."])
