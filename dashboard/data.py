@@ -552,6 +552,7 @@ def table_block(db_path: str | Path, cols: Columns, rows: np.ndarray) -> list[di
         rec = found.get(i)
         if rec is not None:
             rec["row"] = int(r)
+            rec["rid"] = str(r)  # AG Grid wants string row ids
             out.append(rec)
     return out
 

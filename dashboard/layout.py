@@ -124,10 +124,14 @@ def _table() -> dag.AgGrid:
         columnDefs=columns,
         defaultColDef={"resizable": True, "sortable": False, "filter": False},
         # Row ids are the dashboard's row numbers, so map and table name incidents alike.
-        getRowId="String(params.data.row)",
+        getRowId="params.data.rid",
         dashGridOptions={
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "cacheBlockSize": 100,
+            # dash-ag-grid answers one getRowsRequest at a time: a second concurrent block
+            # request would overwrite the first and leave its rows loading forever.
+            "maxConcurrentDatasourceRequests": 1,
+            "blockLoadDebounceMillis": 50,
             "maxBlocksInCache": 20,
             "rowBuffer": 10,
             "animateRows": False,
