@@ -256,7 +256,15 @@ def _candidate_spans(doc) -> list[tuple[int, int]]:
     for m in _EXTRA_SPAN_RE.finditer(doc.text):
         if not any(a < m.end() and m.start() < b for a, b in spans):
             spans.append((m.start(), m.end()))
-    return sorted(spans)
+    # spaCy often splits "Friday morning" into DATE "Friday" + TIME "morning": join spans
+    # that only whitespace separates, so the day is read with its part of the day.
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and not doc.text[merged[-1][1] : a].strip():
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def resolve_dates(doc, published: date | None) -> list[DateSpan]:

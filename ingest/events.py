@@ -36,21 +36,23 @@ from functools import lru_cache
 from datetime import date  # noqa: F401  (the doctest uses it)
 
 from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place
-from ingest.dates import DateSpan, resolve_dates
+from ingest.dates import NEEDS_PUBLICATION, DateSpan, resolve_dates
 from ingest.fatalities import count_fatalities
-from ingest.taxonomy import CueMatch, SubEventType, find_cues
+from ingest.taxonomy import TAXONOMY, CueMatch, SubEventType, find_cues
 
 # Prepositions that put an event somewhere. Not "by", "to", "for", "from", "on", "with":
 # those name actors and topics ("backed by Russia", "a threat to Israel", "talks on Syria").
 _LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "across", "within", "into",
-             "throughout", "off", "along", "over", "nearby", "beside", "outskirts"}  # fmt: skip
+             "throughout", "through", "off", "along", "over", "nearby", "beside", "outskirts"}  # fmt: skip
 _NEAR = {"near", "outside", "around", "nearby", "beside", "outskirts", "close", "north", "south",
          "east", "west", "northeast", "northwest", "southeast", "southwest", "km", "kilometres",
          "kilometers", "miles", "mile", "vicinity", "edge", "periphery", "suburb", "suburbs"}  # fmt: skip
 # Nouns after a possessive place that keep it a location: "Aleppo's outskirts".
 _AREA_NOUNS = {"outskirts", "suburb", "suburbs", "district", "neighbourhood", "neighborhood",
                "centre", "center", "countryside", "border", "province", "north", "south", "east",
-               "west", "part", "area", "region", "streets", "capital", "city"}  # fmt: skip
+               "west", "part", "area", "region", "streets", "capital", "city", "state", "governorate",
+               "county", "territory", "town", "village", "oblast", "municipality", "prefecture",
+               "department", "district", "zone"}  # fmt: skip
 # Verbs whose object is where the violence happened: "airstrikes hit Aleppo".
 _TARGET_VERBS = {"hit", "strike", "target", "attack", "shell", "bomb", "pound", "storm", "raid",
                  "capture", "seize", "overrun", "recapture", "retake", "besiege", "rock"}  # fmt: skip
@@ -69,6 +71,7 @@ _GENERIC_NOUNS = {"people", "number", "time", "year", "day", "week", "one", "par
                   "side", "lot", "kind"}  # fmt: skip
 _CLASS_RANK = {"country": 0, "region": 1, "water": 1, "admin1": 2, "landform": 2, "admin2": 3, "city": 4}
 _SNIPPET_CHARS = 600
+_PLACE_SLACK = 4  # parse edges a finer place may be further from the cue than the nearest
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _DEMONSTRATIVE_REACH = 3  # sentences a "this strike" may reach back
 
@@ -169,7 +172,13 @@ def _is_reporting(doc, span: DateSpan) -> bool:
     for t in _ancestors(tokens.root)[1:]:
         if t.pos_ in ("VERB", "AUX"):
             lemma = t.lemma_.lower()
-            return lemma in _REPORTING_VERBS or lemma.startswith(_REPORTING_STEMS)
+            saying = lemma in _REPORTING_VERBS or lemma.startswith(_REPORTING_STEMS)
+            # Someone must be doing the saying: "air raids reported over Bahri on Monday
+            # night" is the event's date, "the observatory said on Tuesday" the report's.
+            # ("It was reported on Monday that ..." dates the report too.)
+            return saying and any(
+                c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and c.lower_ == "it") for c in t.children
+            )
     return False
 
 
@@ -184,32 +193,40 @@ def _locate(doc, m: Mention, cue, place_spans: list[tuple[int, int]]) -> tuple[b
     if tok is None:
         return None
     # "Helsinki, Finland": a place qualifying another place follows that place's attachment.
-    while tok.dep_ in ("appos", "conj") and any(a <= tok.head.idx < b for a, b in place_spans):
+    while (tok.dep_ in ("appos", "conj") and any(a <= tok.head.idx < b for a, b in place_spans)) or (
+        tok.dep_ == "nmod" and tok.head.pos_ == "PROPN"  # "between Nabatieh and Kfar Roummane"
+    ):
         tok = tok.head
     near = False
+    if tok.dep_ == "compound" and tok.head.lemma_.lower() in _AREA_NOUNS:
+        tok = tok.head  # "in North Kivu province", "Borno state"
     if tok.dep_ == "poss" or any(c.dep_ == "case" for c in tok.children):
         if tok.head.lemma_.lower() not in _AREA_NOUNS:
             return None  # "Israel's security", "Russia's backing": an owner or actor
         near = tok.head.lower_ in _NEAR
         tok = tok.head
-    if tok.dep_ in ("dobj", "nsubjpass") and (
-        tok.head.i == cue.i or tok.head.lemma_.lower() in _TARGET_VERBS
-    ):
-        return near, True
-    if tok.dep_ != "pobj":
-        return None
-    prep = tok.head
-    word = prep.lower_
-    if word in ("of", "from"):
-        # "outside of Aleppo", "north of Homs", "10 km from Kabul"
-        if prep.head.lower_ in _NEAR or prep.head.lemma_.lower() in _NEAR:
-            return True, False
-        if prep.head.lower_ in _AREA_NOUNS and prep.head.dep_ == "pobj" and prep.head.head.lower_ in _LOCATIVE:
-            return near or prep.head.head.lower_ in _NEAR or prep.head.lower_ in _NEAR, False
-        return None
-    if word not in _LOCATIVE:
-        return None
-    return near or word in _NEAR, False
+    for _ in range(3):  # "a district of Kharkiv", "the outskirts of the city of Homs"
+        if tok.dep_ in ("dobj", "nsubjpass") and (
+            tok.head.i == cue.i or tok.head.lemma_.lower() in _TARGET_VERBS
+        ):
+            return near, True
+        if tok.dep_ != "pobj":
+            return None
+        prep = tok.head
+        word = prep.lower_
+        if word in _LOCATIVE:
+            return near or word in _NEAR, False
+        if word == "between":
+            return True, False  # "the road between Nabatieh and Kfar Roummane"
+        if word not in ("of", "from"):
+            return None
+        owner = prep.head
+        if owner.lower_ in _NEAR or owner.lemma_.lower() in _NEAR:
+            return True, False  # "outside of Aleppo", "north of Homs", "10 km from Kabul"
+        if owner.lemma_.lower() not in _AREA_NOUNS:
+            return None  # "the president of Syria", "support from Iran"
+        tok = owner  # the area noun is where the place is attached
+    return None
 
 
 def _candidates(doc, mentions: list[Mention], cue) -> list[tuple[int, _Where]]:
@@ -225,10 +242,15 @@ def _candidates(doc, mentions: list[Mention], cue) -> list[tuple[int, _Where]]:
         tok = _mention_root(doc, m)
         distance = _tree_distance(cue, tok)
         rank = _CLASS_RANK.get(m.place.feature_class, 0)
-        # Nearest in the parse first; at equal distance the finer place.
-        out.append((distance * 10 - rank, _Where(m, near, m.sentence)))
-    out.sort(key=lambda pair: pair[0])
-    return out
+        out.append((distance, rank, _Where(m, near, m.sentence)))
+    if not out:
+        return []
+    # ACLED codes the most specific location: the finest place among those close to the
+    # cue in the parse ("in a village near Dikwa in Borno state" -> Dikwa), then the nearest.
+    closest = min(d for d, _, _ in out)
+    close = [(d, r, w) for d, r, w in out if d <= closest + _PLACE_SLACK]
+    close.sort(key=lambda t: (-t[1], t[0]))
+    return [(d, w) for d, _, w in close]
 
 
 def _finer_inside(inner: Place, outer: Place) -> bool:
@@ -321,10 +343,22 @@ def _pick_cues(doc, sent) -> list[CueMatch]:
 
     for m in sorted(find_cues(sent), key=rank):
         chosen.setdefault(m.sub_event_type, m)
-    types = {m.event_type for m in chosen.values()}
-    if "Riots" in types or "Protest with intervention" in chosen or "Excessive force against protesters" in chosen:
-        chosen.pop("Peaceful protest", None)
-    return list(chosen.values())
+    # One event per event type and sentence: the most specific row (earliest in the
+    # taxonomy) wins, so "a suicide car bomb exploded" is a suicide bomb, not also an IED.
+    order = {id(row): k for k, row in enumerate(TAXONOMY)}
+    best: dict[str, CueMatch] = {}
+    for m in chosen.values():
+        kept = best.get(m.event_type)
+        if kept is None or order[id(m.row)] < order[id(kept.row)]:
+            best[m.event_type] = m
+    # A riot outranks a protest in the same sentence: it is the same crowd.
+    if "Riots" in best:
+        best.pop("Protests", None)
+    # ACLED codes a strike or bomb that kills civilians as remote violence, not as a second
+    # "attack" event: "a missile hit the block, killing seven people" is one event.
+    if "Explosions/Remote violence" in best:
+        best.pop("Violence against civilians", None)
+    return sorted(best.values(), key=lambda m: m.start)
 
 
 def _continues(events: list[_Event], row: SubEventType, head, i: int, paragraph: int) -> _Event | None:
@@ -344,15 +378,26 @@ def _continues(events: list[_Event], row: SubEventType, head, i: int, paragraph:
 
 
 def _sentence_date(doc, dates: list[DateSpan], head) -> DateSpan | None:
-    usable = [d for d in dates if not _is_reporting(doc, d)]
+    """The date phrase of the event: not a report's date, not the start of a period
+    ("since last week"), a resolved one before an unresolved one, nearest the cue."""
+    usable = [d for d in dates if not _is_reporting(doc, d) and not _opens_period(doc, d)]
     if not usable:
         return None
+    # Unresolved phrases ("a third week") only when nothing resolved is left, or when they
+    # await a publication date (then they still tell the reader which day was meant).
+    resolved = [d for d in usable if d.resolved or d.note == NEEDS_PUBLICATION]
+    usable = resolved or usable
 
     def distance(d: DateSpan) -> int:
         span = doc.char_span(d.start_char, d.end_char, alignment_mode="expand")
         return _tree_distance(head, span.root) if span is not None else 99
 
     return min(usable, key=distance)
+
+
+def _opens_period(doc, span: DateSpan) -> bool:
+    before = doc.text[: span.start_char].split()
+    return bool(before) and before[-1].lower() in ("since", "until", "till")
 
 
 def _dominant_date(events: list[_Event]) -> DateSpan | None:
@@ -433,6 +478,8 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
             options = _candidates(doc, per_sentence[i], head)
             where = options[0][1] if options else None
             when = _sentence_date(doc, dates_in[i], head)
+            if when is not None and article.published and when.start and when.start > article.published:
+                continue  # "a new march for next Tuesday": planned, not (yet) an incident
             if ongoing is None:
                 if _is_background(head, when):
                     continue

@@ -44,7 +44,11 @@ _QUAL = (
 _Q_NUM = rf"(?:{_QUAL}\s+)?(?P<n>{_NUM})\b"
 # Words that may stand between a number and "killed" ("22 people were killed"), but not
 # words that start another count or an injury ("12 wounded and 3 killed").
-_FILLER = r"(?:\s+(?!(?:wounded|injured|hurt|and|or|but|including)\b)(?!\d)[A-Za-z'’-]+)"
+_FILLER = (
+    r"(?:\s+(?!(?:wounded|injured|hurt|and|or|but|including)\b)(?!\d)[A-Za-z'’-]+"
+    # "35 soldiers and volunteer fighters were killed": "and" joins words, not counts
+    rf"|\s+and(?!\s+(?:{_QUAL}\s+)?(?:\d|(?:{_WORD}|a|dozens?|hundreds?|tens|scores)\b)|\s+(?:wounded|injured|hurt)\b))"
+)
 _DIED = (
     r"(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|been|reportedly|allegedly|all)\s+)*"
     r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives|massacred|murdered|executed)\b"
@@ -76,7 +80,7 @@ _PATTERNS = [
     ),
     # "killing 5", "killed at least 12 people", "massacred 30"
     re.compile(
-        rf"\b(?:kill(?:ed|ing|s)?|massacred|massacring|executed|executing|slew|slaying)\s+{_Q_NUM}{_NOT_A_UNIT}{_NOT_ALSO_WOUNDED}",
+        rf"\b(?:kill(?:ed|ing|s)?|massacred|massacring|executed|executing|slew|slaying)\s+{_Q_NUM}{_NOT_A_UNIT}",
         re.IGNORECASE,
     ),
     # "left three dead"

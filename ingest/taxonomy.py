@@ -43,19 +43,24 @@ _LEADERS = (
     "chancellor secretary ambassador head official"
 )
 _CROWD = "protester protestor demonstrator rioter crowd police"
+_ARMED_TARGETS = ("post|base|checkpoint|convoy|barracks|position|patrol|soldier|troop|army|"
+                  "outpost|garrison|militia|rebel|fighter")
+_CIVILIAN_TARGETS = ("civilian|villager|village|resident|worshipper|church|mosque|school|market|"
+                     "farmer|passenger|family|home|house|camp|student|people")
 
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """One pattern, with the context words it needs (empty: none needed)."""
+    """One pattern, the context words it needs (empty: none) and words that cancel it."""
 
     pattern: str
     context: frozenset[str] = frozenset()
+    veto: frozenset[str] = frozenset()
 
 
-def _cues(*patterns: str, context: str = "") -> tuple[Cue, ...]:
-    needs = frozenset(context.split())
-    return tuple(Cue(p, needs) for p in patterns)
+def _cues(*patterns: str, context: str = "", veto: str = "") -> tuple[Cue, ...]:
+    needs, cancels = frozenset(context.split()), frozenset(veto.split())
+    return tuple(Cue(p, needs, cancels) for p in patterns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +109,6 @@ TAXONOMY: tuple[SubEventType, ...] = (
     SubEventType("Explosions/Remote violence", "Grenade",
                  "A grenade thrown or launched at a target.",
                  _cues("grenade")),
-    # Bare "strike(s)": a labour strike is a protest (row below); otherwise it is an air
-    # strike only when the sentence is about military action.
-    SubEventType("Protests", "Peaceful protest",
-                 "Demonstrators gather or strike without violence and without being dispersed.",
-                 _cues("strike", "walkout", context=_LABOUR)
-                 + _cues("protest", "protester", "protestor", "demonstration", "demonstrator",
-                         "rally", "sit in", "march|marcher", "picket", "vigil")),  # "March" the month: see _forms
     SubEventType("Explosions/Remote violence", "Air/drone strike",
                  "Aircraft or drones bomb or fire on a target (bare 'strike' in military context).",
                  _cues("strike", context=_MILITARY)),
@@ -123,6 +121,14 @@ TAXONOMY: tuple[SubEventType, ...] = (
                  "A peaceful protest that is dispersed or repressed without serious force.",
                  _cues("tear gas", "teargas", "disperse * protester|protestor|demonstrator|crowd|rally|protest",
                        "arrest * protester|protestor|demonstrator", "water cannon", "rubber bullet")),
+    # Bare "strike(s)": with workers, unions or wages in the sentence and no military word,
+    # a labour strike; with military words, an air strike (the row above).
+    SubEventType("Protests", "Peaceful protest",
+                 "Demonstrators gather or strike without violence and without being dispersed.",
+                 # "Shells struck the hospital, doctors said": military words win over labour ones.
+                 _cues("strike", "walkout", context=_LABOUR, veto=_MILITARY + " shell warplane")
+                 + _cues("protest", "protester", "protestor", "demonstration", "demonstrator",
+                         "rally", "sit in", "march|marcher", "picket", "vigil")),  # "March" the month: see _forms
     SubEventType("Riots", "Mob violence",
                  "A crowd without an organised purpose attacks people or property.",
                  _cues("mob", "lynch|lynching", "vigilante")),
@@ -131,6 +137,11 @@ TAXONOMY: tuple[SubEventType, ...] = (
                  _cues("riot", "rioter", "rioting", "looting", "loot", "looter",
                        "violent protest", "violent demonstration", "torch")
                  + _cues("clash|clashes", context=_CROWD)),
+    # --- Attacks: on an armed target it is a battle, on civilians violence against them --
+    SubEventType("Battles", "Armed clash",
+                 "Armed, organised groups fight each other (an attack on an armed target).",
+                 _cues(f"attack|storm|raid|ambush|overrun * {_ARMED_TARGETS}",
+                       f"{_ARMED_TARGETS} * attack|ambush|raid")),
     # --- Violence against civilians ---------------------------------------------------------
     SubEventType("Violence against civilians", "Abduction/forced disappearance",
                  "People taken or held by an armed group against their will.",
@@ -141,8 +152,9 @@ TAXONOMY: tuple[SubEventType, ...] = (
                  _cues("rape", "sexual violence", "sexual assault")),
     SubEventType("Violence against civilians", "Attack",
                  "An armed actor attacks unarmed civilians.",
-                 _cues("massacre", "kill|shoot|attack|execute|murder * civilian|villager|worshipper|passenger|student",
-                       "shoot dead", "gunman * kill|shoot|open", "behead", "murder")),
+                 _cues("massacre", f"kill|shoot|attack|execute|murder|storm|raid * {_CIVILIAN_TARGETS.removesuffix('|people')}",
+                       "shoot dead", "gunman * kill|shoot|open|attack|storm|raid", "behead", "murder")
+                 + _cues("attack|storm|raid", context=_CIVILIAN_TARGETS.replace("|", " "))),
     # --- Battles -----------------------------------------------------------------------------
     SubEventType("Battles", "Government regains territory",
                  "Government forces take back territory from a non-state group.",
@@ -295,6 +307,8 @@ def find_cues(tokens) -> list[CueMatch]:
     for row in TAXONOMY:
         for cue in row.cues:
             if cue.context and not cue.context & sentence_words:
+                continue
+            if cue.veto & sentence_words:
                 continue
             items = cue.pattern.split()
             for i in range(len(toks)):

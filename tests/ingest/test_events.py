@@ -32,6 +32,9 @@ PLACES = {
     "Nairobi": Place("184745", "Nairobi", "city", "KE", "Nairobi Area", 2750547, -1.28333, 36.81667),
     "Goma": Place("216281", "Goma", "city", "CD", "North Kivu", 144124, -1.67409, 29.22845),
     "Bunia": Place("217834", "Bunia", "city", "CD", "Ituri", 96764, 1.56593, 30.25235),
+    "Nabatieh": Place("268064", "Nabatieh", "city", "LB", "Nabatieh", 40000, 33.37889, 35.48389),
+    "Lebanon": Place("272103", "Lebanon", "country", "LB", "", 4125247, 33.83333, 35.83333, 70),
+    "North Kivu": Place("922773", "North Kivu", "admin1", "CD", "North Kivu", 6655000, -0.5, 29.0, 150),
 }
 DEMONYMS = {"Iranian": "Iran", "Iranians": "Iran", "Syrian": "Syria", "Russian": "Russia"}
 IRAN = Place("130758", "Iran", "country", "IR", "", 76923300, 32.0, 53.0, 724)
@@ -125,7 +128,42 @@ def test_undated_plural_background_is_not_an_incident(nlp):
     assert incidents(nlp, "Israel has carried out airstrikes in Syria.") == []
 
 
+def test_the_finest_nearby_place_wins(nlp):
+    text = ("A drone strike hit a car on the road between Nabatieh and Kfar Roummane in southern "
+            "Lebanon on Wednesday afternoon, killing two men.")
+    [inc] = incidents(nlp, text)
+    assert where(inc) == "Nabatieh" and inc.mention.geo_precision == GEO_PRECISION_NEAR
+    assert (inc.date_start, inc.fatalities) == (date(2018, 7, 11), 2)
+
+
+def test_place_named_with_its_area_noun(nlp):
+    [inc] = incidents(nlp, "Heavy fighting between the army and rebels broke out in North Kivu province on Monday.")
+    assert where(inc) == "North Kivu"
+
+
+def test_one_event_per_type_in_a_sentence(nlp):
+    [inc] = incidents(nlp, "A missile hit an apartment block in Aleppo on Friday morning, killing seven people.")
+    assert inc.sub_event_type == "Shelling/artillery/missile attack"
+    assert (inc.date_start, inc.date_text) == (date(2018, 7, 13), "Friday morning")
+
+
+def test_attack_on_soldiers_is_a_battle_on_villagers_violence_against_civilians(nlp):
+    [battle] = incidents(nlp, "Militants attacked an army post outside Daraa on Saturday.")
+    assert (battle.event_type, where(battle)) == ("Battles", "Daraa")
+    [attack] = incidents(nlp, "Gunmen attacked a village near Bunia on Sunday night, killing at least 16 people.")
+    assert (attack.event_type, attack.fatalities) == ("Violence against civilians", 16)
+
+
+def test_planned_events_are_not_incidents(nlp):
+    assert incidents(nlp, "Unions called a new march in Nairobi for next Tuesday.") == []
+
+
 # --- dates ------------------------------------------------------------------------------
+
+
+def test_passive_reported_is_not_a_report_date(nlp):
+    [inc] = incidents(nlp, "Air raids were reported over Idlib on Monday night.")
+    assert inc.date_start == date(2018, 7, 16)
 
 
 def test_report_date_is_not_the_event_date(nlp):

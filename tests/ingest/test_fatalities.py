@@ -24,6 +24,9 @@ from ingest.fatalities import VAGUE_PLURALS, count_fatalities, parse_number
         ("In 2016, 30 people died in clashes.", 30),
         ("A soldier was killed near the border.", 1),
         ("No one was killed in the blast.", 0),
+        ("At least 35 soldiers and volunteer fighters were killed.", 35),
+        ("At least 14 fighters and five civilians were killed.", 19),
+        ("The attack killed 3 and wounded 12.", 3),
     ],
 )
 def test_counts(sentence, expected):
