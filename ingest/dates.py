@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from geodata.model import as_date
+
 NEEDS_PUBLICATION = "needs a publication date"
 
 _WEEKDAYS = tuple(calendar.day_name)  # Monday..Sunday
@@ -100,13 +102,18 @@ def _parser_class():
     return DateDataParser
 
 
-def _parse(text: str, base: datetime) -> tuple[date, str] | None:
-    """dateparser's reading of `text` relative to `base`: (day, period) or None."""
-    parser = _parser_class()(
+@lru_cache(maxsize=64)
+def _parser_for(base: datetime):
+    # Building a parser costs more than parsing a phrase; articles of one day share one.
+    return _parser_class()(
         languages=["en"],
         settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"},
     )
-    data = parser.get_date_data(text)
+
+
+def _parse(text: str, base: datetime) -> tuple[date, str] | None:
+    """dateparser's reading of `text` relative to `base`: (day, period) or None."""
+    data = _parser_for(base).get_date_data(text)
     if data.date_obj is None:
         return None
     return data.date_obj.date(), (data.period or "day")
@@ -290,6 +297,7 @@ def resolve_dates(doc, published: date | None) -> list[DateSpan]:
     >>> [(d.text, str(d.start)) for d in resolve_dates(nlp("They met on Monday."), date(2018, 7, 17))]
     [('Monday', '2018-07-16')]
     """
+    published = as_date(published)  # a datetime would not compare with the days we return
     bounds = _sentence_index(doc)
     out: list[DateSpan] = []
     for a, b in _candidate_spans(doc):

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date  # noqa: F401  (the doctest uses it)
 
-from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place
+from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place, as_date
 from ingest.dates import NEEDS_PUBLICATION, DateSpan, resolve_dates
 from ingest.fatalities import count_fatalities
 from ingest.taxonomy import TAXONOMY, CueMatch, SubEventType, find_cues
@@ -461,7 +461,8 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
     sents = list(doc.sents)
     paragraph = _paragraphs(doc, sents)
     per_sentence = _mentions_by_sentence(sents, mentions)
-    dates = resolve_dates(doc, article.published)
+    published = as_date(article.published)
+    dates = resolve_dates(doc, published)
     dates_in = [[d for d in dates if d.sentence == i] for i in range(len(sents))]
     events: list[_Event] = []
     for i, sent in enumerate(sents):
@@ -478,7 +479,7 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
             options = _candidates(doc, per_sentence[i], head)
             where = options[0][1] if options else None
             when = _sentence_date(doc, dates_in[i], head)
-            if when is not None and article.published and when.start and when.start > article.published:
+            if when is not None and published and when.start and when.start > published:
                 continue  # "a new march for next Tuesday": planned, not (yet) an incident
             if ongoing is None:
                 if _is_background(head, when):

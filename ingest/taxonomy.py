@@ -302,20 +302,41 @@ def find_cues(tokens) -> list[CueMatch]:
     toks = [t for t in tokens if not (t.is_punct or t.is_space)]
     forms = [_forms(t) for t in toks]
     sentence_words = frozenset().union(*forms) if forms else frozenset()
+    # Try only the cues whose first word occurs here, then keep matches in priority order
+    # (row, then cue, then position), skipping any that overlap a better one.
+    hits: list[tuple[int, int, CueMatch]] = []
+    for i, words in enumerate(forms):
+        for word in words:
+            for priority, row, cue, items in _BY_FIRST_WORD.get(word, ()):
+                if cue.context and not cue.context & sentence_words:
+                    continue
+                if cue.veto & sentence_words:
+                    continue
+                end = _match_at(items, forms, i)
+                if end is not None:
+                    hits.append((priority, i, CueMatch(row, cue, toks[i].i, toks[end - 1].i + 1)))
     taken: set[int] = set()
     found: list[CueMatch] = []
-    for row in TAXONOMY:
-        for cue in row.cues:
-            if cue.context and not cue.context & sentence_words:
-                continue
-            if cue.veto & sentence_words:
-                continue
-            items = cue.pattern.split()
-            for i in range(len(toks)):
-                end = _match_at(items, forms, i)
-                if end is None or any(j in taken for j in range(i, end)):
-                    continue
-                taken.update(range(i, end))
-                found.append(CueMatch(row, cue, toks[i].i, toks[end - 1].i + 1))
+    for _, i, match in sorted(hits, key=lambda h: (h[0], h[1])):
+        span = range(match.start, match.end)
+        if any(j in taken for j in span) or match in found:
+            continue
+        taken.update(span)
+        found.append(match)
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _index_cues() -> dict[str, list[tuple[int, SubEventType, Cue, list[str]]]]:
+    index: dict[str, list[tuple[int, SubEventType, Cue, list[str]]]] = {}
+    priority = 0
+    for row in TAXONOMY:
+        for cue in row.cues:
+            items = cue.pattern.split()
+            for word in items[0].split("|"):
+                index.setdefault(word, []).append((priority, row, cue, items))
+            priority += 1
+    return index
+
+
+_BY_FIRST_WORD = _index_cues()
