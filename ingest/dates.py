@@ -161,10 +161,9 @@ def is_duration(text: str, preceding_word: str = "") -> bool:
         return False
     if _DURATION_RE.match(t):
         return True
-    # "for decades", "over the years"
-    return preceding_word.lower() in _PRECEDING_DURATION_WORDS and not _YEAR_RE.search(t) and not re.search(
-        rf"\b(?:{_MONTHS}|{_WEEKDAY_RE})\b", t, re.IGNORECASE
-    )
+    # "for decades", "over the years"; but "over the weekend", "during last week" are dates.
+    anchored = _YEAR_RE.search(t) or _RELATIVE_WORDS_RE.search(t) or re.search(rf"\b(?:{_MONTHS})\b", t, re.I)
+    return preceding_word.lower() in _PRECEDING_DURATION_WORDS and not anchored
 
 
 def _relative_period(t: str, published: date) -> tuple[date, date, str] | None:

@@ -38,7 +38,7 @@ from datetime import date  # noqa: F401  (the doctest uses it)
 from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place, as_date
 from ingest.dates import NEEDS_PUBLICATION, DateSpan, resolve_dates
 from ingest.fatalities import count_fatalities
-from ingest.taxonomy import TAXONOMY, CueMatch, SubEventType, find_cues
+from ingest.taxonomy import TAXONOMY, CueMatch, SubEventType, find_cues, sub_event
 
 # Prepositions that put an event somewhere. Not "by", "to", "for", "from", "on", "with":
 # those name actors and topics ("backed by Russia", "a threat to Israel", "talks on Syria").
@@ -377,6 +377,46 @@ def _continues(events: list[_Event], row: SubEventType, head, i: int, paragraph:
     return None
 
 
+_CROWD_TYPES = ("Protests", "Riots")
+# Who fights battles: with one of these in the sentence, "clashes" stay an armed clash.
+_ARMED_ACTORS = {"army", "troop", "military", "soldier", "militant", "rebel", "force", "militia",
+                 "fighter", "armed", "gunman", "insurgent", "jihadist"}  # fmt: skip
+_CROWD_REACH = 3  # sentences an arrest may follow the protest it belongs to
+
+
+def _in_context(match: CueMatch, events: list[_Event], i: int, sent) -> SubEventType:
+    """Resolve a cue the sentence alone leaves open, from the article's previous event.
+
+    "Clashes were also reported in Chittagong" in a story about protests is rioting: a
+    bare "clash" with no armed actor in its sentence, right after a protest or riot, is a
+    violent demonstration.
+    """
+    if match.row.sub_event_type != "Armed clash" or not match.cue.pattern.startswith("clash"):
+        return match.row
+    if any(t.lemma_.lower() in _ARMED_ACTORS for t in sent):
+        return match.row
+    recent = [e for e in events if i - e.sentences[-1] <= _CROWD_REACH]
+    if recent and recent[-1].row.event_type in _CROWD_TYPES:
+        # Clashes at a protest: demonstrators fighting police is a violent demonstration.
+        return sub_event("Violent demonstration")
+    return match.row
+
+
+def _crowd_follow_up(events: list[_Event], row: SubEventType, i: int) -> _Event | None:
+    """Arrests right after a protest or riot are part of it (ACLED: protest with intervention)."""
+    if row.sub_event_type != "Arrests":
+        return None
+    for ev in reversed(events):
+        if i - ev.sentences[-1] > _CROWD_REACH:
+            return None
+        if ev.row.event_type in _CROWD_TYPES:
+            if ev.row.sub_event_type == "Peaceful protest":
+                ev.row = sub_event("Protest with intervention")
+                ev.notes.append("arrests reported: a protest with intervention")
+            return ev
+    return None
+
+
 def _sentence_date(doc, dates: list[DateSpan], head) -> DateSpan | None:
     """The date phrase of the event: not a report's date, not the start of a period
     ("since last week"), a resolved one before an unresolved one, nearest the cue."""
@@ -475,7 +515,8 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
             head = _cue_head(doc, match)
             if _is_hypothetical(head):
                 continue
-            ongoing = _continues(events, match.row, head, i, paragraph[i])
+            row = _in_context(match, events, i, sent)
+            ongoing = _continues(events, row, head, i, paragraph[i]) or _crowd_follow_up(events, row, i)
             options = _candidates(doc, per_sentence[i], head)
             where = options[0][1] if options else None
             when = _sentence_date(doc, dates_in[i], head)
@@ -484,7 +525,7 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
             if ongoing is None:
                 if _is_background(head, when):
                     continue
-                ongoing = _Event(match.row, [], paragraph[i])
+                ongoing = _Event(row, [], paragraph[i])
                 events.append(ongoing)
             if i not in ongoing.sentences:
                 ongoing.sentences.append(i)

@@ -37,6 +37,12 @@ _MILITARY = (
     "air aerial airstrike warplane jet aircraft plane helicopter drone missile military army "
     "force troop base target kill dead die killing death militant rebel coalition"
 )
+# Words that say a weapon was used, so "a missile defence budget" or "an explosion in
+# prices" is not an attack.
+_IMPACT = (
+    "hit strike fire launch land kill killing wound injure dead death damage destroy target attack "
+    "pound rain slam explode detonate go blast casualty victim rubble shrapnel crater flatten"
+)
 _LABOUR = "worker union general hunger labour labor teacher doctor nurse walkout wage pay employee"
 _LEADERS = (
     "president minister leader counterpart delegation envoy diplomat summit foreign prime king "
@@ -98,14 +104,14 @@ TAXONOMY: tuple[SubEventType, ...] = (
                  + _cues("drone", context=_MILITARY)),
     SubEventType("Explosions/Remote violence", "Shelling/artillery/missile attack",
                  "Shells, artillery, mortars, rockets or missiles fired from a distance.",
-                 _cues("artillery", "mortar", "missile")
+                 _cues("artillery", "mortar", "missile", context=_IMPACT)
                  # "shell company", "prices rocketed": these need a military word nearby.
                  + _cues("shell|shelling", "rocket", "barrage", context=_MILITARY + " fire town village city")),
     SubEventType("Explosions/Remote violence", "Remote explosive/landmine/IED",
                  "A bomb, mine or IED set off without the attacker present.",
                  _cues("ied", "improvised explosive", "explosive device", "roadside bomb",
-                       "car bomb", "landmine", "land mine", "bomb|bombing|blast|explosion",
-                       "explode|detonate")),
+                       "car bomb", "landmine", "land mine", "explode|detonate")
+                 + _cues("bomb|bombing|blast|explosion", context=_IMPACT)),
     SubEventType("Explosions/Remote violence", "Grenade",
                  "A grenade thrown or launched at a target.",
                  _cues("grenade")),
@@ -136,7 +142,7 @@ TAXONOMY: tuple[SubEventType, ...] = (
                  "Demonstrators use violence: clashes with police, stone-throwing, looting, arson.",
                  _cues("riot", "rioter", "rioting", "looting", "loot", "looter",
                        "violent protest", "violent demonstration", "torch")
-                 + _cues("clash|clashes", context=_CROWD)),
+                 + _cues("clash|clashes", "set fire", "burn", "barricade", context=_CROWD)),
     # --- Attacks: on an armed target it is a battle, on civilians violence against them --
     SubEventType("Battles", "Armed clash",
                  "Armed, organised groups fight each other (an attack on an armed target).",

@@ -36,6 +36,8 @@ def only(spans: list[DateSpan]) -> DateSpan:
         ("Two people were killed yesterday.", date(2018, 7, 16), date(2018, 7, 16), "day"),
         ("Police dispersed the crowd this morning.", date(2018, 7, 17), date(2018, 7, 17), "day"),
         ("Talks resume today.", date(2018, 7, 17), date(2018, 7, 17), "day"),
+        ("Gangs stormed the area over the weekend.", date(2018, 7, 14), date(2018, 7, 15), "week"),
+        ("A missile hit the block on Friday morning.", date(2018, 7, 13), date(2018, 7, 13), "day"),
     ],
 )
 def test_dates_resolve_against_publication(nlp, sentence, start, end, precision):

@@ -224,6 +224,24 @@ def test_follow_up_about_other_people_does_not_move_the_event(nlp):
     assert where(inc) == "Syria"
 
 
+def test_clashes_after_a_riot_are_more_rioting(nlp):
+    text = (
+        "Rioters torched cars in Nairobi on Monday.\n\n"
+        "Clashes were also reported in Goma on Monday, where at least six people were killed."
+    )
+    riot, clash = incidents(nlp, text)
+    assert (clash.event_type, where(clash), clash.fatalities) == ("Riots", "Goma", 6)
+
+
+def test_arrests_after_a_protest_are_an_intervention(nlp):
+    text = (
+        "Thousands of students marched in Nairobi on Monday.\n\n"
+        "Police arrested 200 people near the parliament in Nairobi on Monday."
+    )
+    [inc] = incidents(nlp, text)
+    assert (inc.event_type, inc.sub_event_type) == ("Protests", "Protest with intervention")
+
+
 def test_repeated_reports_merge_keeping_most_fatalities(nlp):
     text = (
         "Clashes in Daraa on Monday killed 3 people.\n\n"
@@ -271,6 +289,11 @@ def test_every_sub_event_type_is_documented():
 )
 def test_cues(nlp, sentence, sub_event_type):
     assert sub_event_type in [m.sub_event_type for m in find_cues(nlp(sentence))]
+
+
+def test_weapons_talk_without_use_is_not_an_event(nlp):
+    assert find_cues(nlp("Lawmakers debated the missile defence budget on Tuesday.")) == []
+    assert find_cues(nlp("An explosion in prices worried traders.")) == []
 
 
 def test_according_to_is_not_an_agreement(nlp):
