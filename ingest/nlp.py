@@ -46,6 +46,9 @@ _EXCLUDE = ("tagger", "parser", "attribute_ruler", "lemmatizer", "tok2vec")
 MIN_CITY_POPULATION_ADD = 15_000
 # A PERSON/ORG entity is turned into a place only for well-known places.
 MIN_CITY_POPULATION_RELABEL = 500_000
+# A lone PERSON word is taken as a town only for a sizeable one ("a Gainesville resident"),
+# since surnames are also town names ("Obama", Japan).
+MIN_PERSON_TO_PLACE = 100_000
 # Feature classes that are always trusted when their name appears capitalised.
 _BROAD_CLASSES = frozenset({"country", "admin1", "region", "water", "landform"})
 _LOC_CLASSES = frozenset({"region", "water", "landform"})
@@ -93,7 +96,8 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
     table: dict[str, NameInfo] = {}
     for surface, feature_class, population in gazetteer.iter_names(min_population=0):
         broad = feature_class in _BROAD_CLASSES
-        if not broad and population < MIN_CITY_POPULATION_ADD:
+        # counties ("Laurel County") carry their class in the name, so any size is safe
+        if not broad and feature_class != "admin2" and population < MIN_CITY_POPULATION_ADD:
             continue
         key = normalize_name(surface)
         if len(key) < 2:
@@ -142,7 +146,7 @@ class AtlasPlaces:
     def _label_for(self, info: NameInfo) -> str:
         return "LOC" if info.feature_class in _LOC_CLASSES else "GPE"
 
-    def _relabel(self, ent: Span) -> list[Span]:
+    def _relabel(self, ent: Span, person_words: frozenset[str] = frozenset()) -> list[Span]:
         """The entity as it should be: unchanged, relabelled, or split at a comma."""
         if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC"):
             return [ent]
@@ -153,7 +157,17 @@ class AtlasPlaces:
         if info is not None:
             if ent.label_ == "NORP" and core.text.casefold().endswith(_ADJECTIVE_ENDINGS):
                 return [ent]  # "Jewish", "Kurdish", "Catholic": an adjective, not "Aleppo"
-            if ent.label_ == "NORP" or info.well_known or _locative_context(ent):
+            # The small model often calls a town ORG or PERSON ("a Gainesville man"); a known
+            # name that is nobody's surname in this article is taken as the place.
+            word = core[0]
+            lone = (
+                len(core) == 1
+                and word.is_title
+                and word.lower_ not in person_words
+                and (ent.label_ == "ORG" or info.population >= MIN_PERSON_TO_PLACE)
+            )
+            if ent.label_ == "NORP" or info.well_known or lone or _locative_context(ent) \
+                    or info.feature_class == "admin2":
                 return [Span(ent.doc, core.start, core.end, label=self._label_for(info))]
             return [ent]
         if ent.label_ == "ORG" and any(t.text == "," for t in ent):
@@ -171,25 +185,36 @@ class AtlasPlaces:
                 ]
         return [ent]
 
+    def _is_person_word(self, ent: Span, person_words: set[str]) -> bool:
+        if ent.label_ not in ("GPE", "LOC") or len(ent) != 1 or ent[0].lower_ not in person_words:
+            return False
+        info = self.info(ent.text)
+        return info is None or not info.well_known
+
     def _embedded(self, ent: Span) -> Span | None:
         """The jurisdiction an organisation belongs to: "Georgia" in "the Georgia Bureau of
-        Investigation", "Dublin" in "Dublin City Council". Media, firms and universities
-        ("the Jerusalem Post", "Texas Southern University") are not such bodies."""
-        if ent.label_ != "ORG":
+        Investigation", "Dublin" in "Dublin City Council", "Walker County" in "the Walker
+        County Fair". Media, firms and universities ("the Jerusalem Post", "Texas Southern
+        University") are not such bodies."""
+        if ent.label_ not in ("ORG", "EVENT", "FAC"):
             return None
+        doc = ent.doc
         core = _strip_the(ent)
-        for j in range(min(core.end, core.start + 4), core.start, -1):
-            if j >= core.end:
-                continue
-            info = self.info(ent.doc[core.start : j].text)
+        for j in range(min(core.end - 1, core.start + 4), core.start, -1):
+            info = self.info(doc[core.start : j].text)
             if info is None:
                 continue
-            k = j
-            while k < core.end - 1 and ent.doc[k].lower_ in ("city", "county", "state", "public", "metropolitan", "municipal", "regional", "general", "supreme", "superior", "district", "circuit"):
-                k += 1
-            if ent.doc[k].lower_ in JURISDICTION_WORDS:
-                return Span(ent.doc, core.start, j, label=self._label_for(info))
-            return None
+            if info.feature_class == "admin2" and doc[j - 1].lower_ in ("county", "parish"):
+                return Span(doc, core.start, j, label="GPE")
+            k, skipped = j, 0
+            while k < core.end - 1 and skipped < 2 and doc[k].lower_ not in JURISDICTION_WORDS \
+                    and (doc[k].is_title or doc[k].lower_ in ("city", "county", "state")):
+                k, skipped = k + 1, skipped + 1
+            if ent.label_ != "ORG" or doc[k].lower_ not in JURISDICTION_WORDS:
+                return None
+            if j - core.start > 1 and doc[j - 1].lower_ == "city" and self.info(doc[core.start : j - 1].text):
+                j -= 1  # "Dublin City Council" is Dublin's council
+            return Span(doc, core.start, j, label=self._label_for(self.info(doc[core.start : j].text) or info))
         return None
 
     def _add_missing(self, doc: Doc, taken: list[bool]) -> list[Span]:
@@ -221,8 +246,8 @@ class AtlasPlaces:
                 if info is None:
                     continue
                 if j - i == 1 and not hashtag:
-                    if (tok.is_sent_start or tok.is_upper and len(tok) <= 2) and not info.broad:
-                        continue  # "Mobile homes...", "OR": too often not a place
+                    if (tok.is_sent_start or tok.is_upper) and not info.broad:
+                        continue  # "Mobile homes...", "COME ON": too often not a place
                     if _inside_longer_name(doc, i, j):
                         continue  # "Officer Flores", "Ripley Street": part of another name
                 match = Span(doc, i, j, label=self._label_for(info))
@@ -237,12 +262,22 @@ class AtlasPlaces:
     def __call__(self, doc: Doc) -> Doc:
         if not self.names:
             return doc
+        # One sense per discourse: "Ripley" is a person all through an article that names
+        # "Sgt. Tom Ripley", unless it is a well-known place.
+        person_words = frozenset(
+            t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e if t.is_title
+        )
         ents: list[Span] = []
         for ent in doc.ents:
-            ents.extend(self._relabel(ent))
+            ents.extend(self._relabel(ent, person_words))
+        if person_words:
+            ents = [e for e in ents if not self._is_person_word(e, person_words)]
         taken = [False] * len(doc)
         for ent in ents:
             for k in range(ent.start, ent.end):
+                taken[k] = True
+        for k, tok in enumerate(doc):
+            if tok.lower_ in person_words and tok.is_title:
                 taken[k] = True
         ents.extend(self._add_missing(doc, taken))
         doc.ents = filter_spans(ents)
