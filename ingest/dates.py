@@ -258,15 +258,16 @@ def _sentence_of(bounds: list[tuple[int, int]], char: int) -> int:
 
 
 def _candidate_spans(doc) -> list[tuple[int, int]]:
+    text = doc.text  # Doc.text joins every token on each access: read it once
     spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
-    for m in _EXTRA_SPAN_RE.finditer(doc.text):
+    for m in _EXTRA_SPAN_RE.finditer(text):
         if not any(a < m.end() and m.start() < b for a, b in spans):
             spans.append((m.start(), m.end()))
     # spaCy often splits "Friday morning" into DATE "Friday" + TIME "morning": join spans
     # that only whitespace separates, so the day is read with its part of the day.
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
-        if merged and not doc.text[merged[-1][1] : a].strip():
+        if merged and not text[merged[-1][1] : a].strip():
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
             merged.append((a, b))
@@ -299,9 +300,10 @@ def resolve_dates(doc, published: date | None) -> list[DateSpan]:
     published = as_date(published)  # a datetime would not compare with the days we return
     bounds = _sentence_index(doc)
     out: list[DateSpan] = []
+    full = doc.text  # Doc.text joins every token on each access: read it once
     for a, b in _candidate_spans(doc):
-        text = doc.text[a:b]
-        before = doc.text[:a].split()
+        text = full[a:b]
+        before = full[max(0, a - 40):a].split()  # only the word just before matters
         preceding = before[-1] if before else ""
         if is_duration(text, preceding):
             continue

@@ -28,6 +28,7 @@ One pass over the sentences:
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import threading
@@ -283,7 +284,10 @@ def _participants(sent, mentions: list[Mention]) -> set[str]:
 
 def _paragraphs(doc, sents) -> list[int]:
     """Paragraph number of each sentence: the blank lines before its start."""
-    return [len(_BLANK_LINE.findall(doc.text, 0, s.start_char)) for s in sents]
+    # One pass over the text: Doc.text is rebuilt on each access and counting from the start
+    # for every sentence was quadratic.
+    breaks = [m.start() for m in _BLANK_LINE.finditer(doc.text)]
+    return [bisect.bisect_left(breaks, s.start_char) for s in sents]
 
 
 def _sentence_at(sents, char: int) -> int:
@@ -436,7 +440,7 @@ def _sentence_date(doc, dates: list[DateSpan], head) -> DateSpan | None:
 
 
 def _opens_period(doc, span: DateSpan) -> bool:
-    before = doc.text[: span.start_char].split()
+    before = doc.text[max(0, span.start_char - 40): span.start_char].split()
     return bool(before) and before[-1].lower() in ("since", "until", "till")
 
 
