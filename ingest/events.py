@@ -39,7 +39,7 @@ from datetime import date  # noqa: F401  (the doctest uses it)
 from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place, as_date
 from ingest.dates import NEEDS_PUBLICATION, DateSpan, resolve_dates
 from ingest.fatalities import count_fatalities
-from ingest.taxonomy import TAXONOMY, CueMatch, SubEventType, find_cues, sub_event
+from ingest.taxonomy import TAXONOMY, CueMatch, SubEventType, find_cues, may_hold_cue, sub_event, word_guesses
 
 # Prepositions that put an event somewhere. Not "by", "to", "for", "from", "on", "with":
 # those name actors and topics ("backed by Russia", "a threat to Israel", "talks on Syria").
@@ -319,15 +319,39 @@ def _full_pipeline():
 
 
 def _parsed(doc):
-    """A doc with the dependency parse and lemmas the event rules read.
+    """A doc with the dependency parse and lemmas the event rules read, or None.
 
     The geoparser's pipeline runs only the sentence splitter and NER (it needs no more);
-    the event rules need the parser, tagger and lemmatizer, so such a doc is parsed again
-    by the full model. The caller's doc is left untouched.
+    the event rules need the parser, tagger and lemmatizer, which cost more than the rest
+    of the pipeline together. So only the sentences that could hold a cue (see
+    `taxonomy.may_hold_cue`), and the sentence after each (a follow-up may place the event
+    more finely), are parsed: every other character is blanked to a space, which keeps all
+    character offsets, and newlines stay so paragraphs stay apart. None when no sentence
+    can hold a cue. The caller's doc is left untouched.
     """
     if doc.has_annotation("DEP") and doc.has_annotation("LEMMA") and doc.has_annotation("TAG"):
         return doc
-    return _full_pipeline()(doc.text)
+    text = doc.text
+    sents = list(doc.sents)
+    wanted: set[int] = set()
+    for k, sent in enumerate(sents):
+        words: set[str] = set()
+        for token in sent:
+            if not (token.is_punct or token.is_space):
+                words |= word_guesses(token.text)
+        if may_hold_cue(words):
+            wanted.update((k, k + 1))
+    if not wanted:
+        return None
+    masked = list(_BLANKED.sub(" ", text))
+    for k in sorted(wanted):
+        if k < len(sents):
+            a, b = sents[k].start_char, sents[k].end_char
+            masked[a:b] = text[a:b]
+    return _full_pipeline()("".join(masked))
+
+
+_BLANKED = re.compile(r"[^\n]")
 
 
 # --- the pass ---------------------------------------------------------------------------
@@ -502,6 +526,8 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
     """
     caller_sents = list(doc.sents)
     doc = _parsed(doc)
+    if doc is None:
+        return []
     sents = list(doc.sents)
     paragraph = _paragraphs(doc, sents)
     per_sentence = _mentions_by_sentence(sents, mentions)

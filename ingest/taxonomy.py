@@ -346,3 +346,57 @@ def _index_cues() -> dict[str, list[tuple[int, SubEventType, Cue, list[str]]]]:
 
 
 _BY_FIRST_WORD = _index_cues()
+
+
+# --- a cheap screen before the expensive parse -------------------------------------------
+# The event rules need the dependency parse, which costs more than everything else in the
+# pipeline. Most sentences cannot hold any cue, and that can be told from their words alone,
+# before parsing: a cue needs every one of its (non-gap) items in the sentence. Lemmas are
+# not known yet, so each word also stands for the few stems its suffixes could hide; that
+# over-accepts a little, which only costs time, never an event.
+_IRREGULAR = {"shot": "shoot", "fought": "fight", "met": "meet", "blew": "blow", "blown": "blow",
+              "took": "take", "taken": "take", "held": "hold", "burnt": "burn", "sat": "sit",
+              "built": "build", "overran": "overrun", "set": "set", "beheaded": "behead",
+              "withdrew": "withdraw", "withdrawn": "withdraw", "stormed": "storm", "tore": "tear",
+              "dead": "dead", "died": "die", "killings": "killing"}
+_SUFFIXES = ("ing", "ings", "ed", "es", "s", "d", "er", "ers")
+
+
+def word_guesses(word: str) -> set[str]:
+    """The word, lower-cased, and the stems an English suffix could hide ('shelled' -> 'shell')."""
+    w = word.lower()
+    out = {w}
+    if w in _IRREGULAR:
+        out.add(_IRREGULAR[w])
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[: -len(suffix)]
+            out.update((stem, stem + "e"))
+            if len(stem) > 2 and stem[-1] == stem[-2]:  # "kidnapped" -> "kidnap"
+                out.add(stem[:-1])
+    return out
+
+
+def _requirements() -> list[tuple[frozenset[str], ...]]:
+    reqs = []
+    for row in TAXONOMY:
+        for cue in row.cues:
+            items = [frozenset(i.split("|")) for i in cue.pattern.split() if i != "*"]
+            reqs.append(tuple(items))
+    return reqs
+
+
+_REQUIREMENTS = _requirements()
+
+
+def may_hold_cue(words: set[str]) -> bool:
+    """False when no cue can match a sentence with these word guesses (see `word_guesses`).
+
+    Examples
+    --------
+    >>> may_hold_cue(word_guesses("Rebels") | word_guesses("shelled") | word_guesses("town"))
+    True
+    >>> may_hold_cue({"the", "council", "voted", "on", "budget"})
+    False
+    """
+    return any(all(alternatives & words for alternatives in req) for req in _REQUIREMENTS)
