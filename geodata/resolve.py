@@ -374,13 +374,13 @@ class Resolver:
                 scores = []
                 for p, pr in zip(g.candidates, g.priors):
                     s = self._base(g, p, pr)
-                    c_share = (countries.get(p.country_code, 0.0)
-                               - (own_c if g.best and g.best.country_code == p.country_code else 0.0)) / rest
-                    s += W_COUNTRY_FOCUS * c_share
+                    c_w = countries.get(p.country_code, 0.0) - (
+                        own_c if g.best and g.best.country_code == p.country_code else 0.0)
+                    s += W_COUNTRY_FOCUS * _focus(c_w, rest)
                     if p.feature_class != "country":
                         key = _admin1_key(p)
                         own_a = own_c if g.best and g.best.feature_class != "country" and _admin1_key(g.best) == key else 0.0
-                        s += W_ADMIN1_FOCUS * (admin1s.get(key, 0.0) - own_a) / rest
+                        s += W_ADMIN1_FOCUS * _focus(admin1s.get(key, 0.0) - own_a, rest)
                     if p.feature_class in ("city", "admin2") and points:
                         near = min((haversine_km(p.lat, p.lon, q.lat, q.lon) for h, q in points if h is not g),
                                    default=math.inf)
@@ -501,8 +501,21 @@ def _priors(candidates: Sequence[Place], query: str = "") -> tuple[float, ...]:
                 continue
             hit = provinces.get((p.country_code, _norm_key(p.admin1)))
             if hit and p.population >= CITY_OVER_PROVINCE_SHARE * hit[1].population:
+                # the city inherits its province's standing and goes before it
                 priors[k] = max(priors[k], priors[hit[0]] + 0.2)
     return tuple(priors)
+
+
+FOCUS_SATURATION = 0.0  # 0: share of the other places; >0: evidence count that saturates
+
+
+def _focus(weight: float, total: float) -> float:
+    """How strongly the other places point into an area, in [0, 1]."""
+    if weight <= 0:
+        return 0.0
+    if FOCUS_SATURATION > 0:
+        return 0.5 * min(1.0, weight / FOCUS_SATURATION) + 0.5 * weight / total
+    return weight / total
 
 
 def _choose(g: _Group) -> None:

@@ -60,6 +60,7 @@ class Geoparser:
         self.nlp = load_nlp(gazetteer)
         self.resolver = Resolver(gazetteer, prefer_country=prefer_country, allow_classes=allow_classes)
         self._events = None
+        self._place_info = self.nlp.get_pipe("atlas_places").info
 
     # -- building blocks -----------------------------------------------------------------
     def _is_demonym(self, word: str) -> bool:
@@ -67,7 +68,8 @@ class Geoparser:
 
     def spans(self, doc: "Doc", sentences: list[int] | None = None) -> list[PlaceSpan]:
         """Recognised place and demonym spans of a parsed doc."""
-        return recognize(doc, self._is_demonym, self._is_known, sentences=sentences)
+        return recognize(doc, self._is_demonym, self._is_known, sentences=sentences,
+                         place_info=self._place_info)
 
     def _is_known(self, name: str) -> bool:
         return bool(self.resolver.candidates(name))

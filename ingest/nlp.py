@@ -32,6 +32,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ingest.recognize import ORG_WORDS
+
 if TYPE_CHECKING:  # the gazetteer module is only needed to build the name table
     from geodata.gazetteer import Gazetteer
 
@@ -110,8 +112,11 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
 
 
 def _strip_the(span: Span) -> Span:
+    """The name inside an entity: no leading "the", no trailing possessive ("Sierra Leone's")."""
     if len(span) > 1 and span[0].lower_ == "the":
-        return span[1:]
+        span = span[1:]
+    if len(span) > 1 and span[-1].text in ("'s", "’s", "'", "’"):
+        span = span[:-1]
     return span
 
 
@@ -206,6 +211,10 @@ class AtlasPlaces:
                 continue
             if info.feature_class == "admin2" and doc[j - 1].lower_ in ("county", "parish"):
                 return Span(doc, core.start, j, label="GPE")
+            if ent.label_ == "ORG" and info.feature_class in ("country", "admin1") \
+                    and not any(t.lower_ in ORG_WORDS for t in doc[j : core.end]):
+                # a national or state body: "the U.S. Army", "US Centers for Disease Control"
+                return Span(doc, core.start, j, label="GPE")
             k, skipped = j, 0
             while k < core.end - 1 and skipped < 2 and doc[k].lower_ not in JURISDICTION_WORDS \
                     and (doc[k].is_title or doc[k].lower_ in ("city", "county", "state")):
@@ -246,7 +255,9 @@ class AtlasPlaces:
                 if info is None:
                     continue
                 if j - i == 1 and not hashtag:
-                    if (tok.is_sent_start or tok.is_upper) and not info.broad:
+                    nxt = doc[j] if j < n else None
+                    lower_next = nxt is not None and nxt.is_alpha and nxt.is_lower
+                    if (tok.is_upper or tok.is_sent_start and lower_next) and not info.broad:
                         continue  # "Mobile homes...", "COME ON": too often not a place
                     if _inside_longer_name(doc, i, j):
                         continue  # "Officer Flores", "Ripley Street": part of another name
@@ -269,6 +280,8 @@ class AtlasPlaces:
         )
         ents: list[Span] = []
         for ent in doc.ents:
+            if ent.label_ not in ("GPE", "LOC") and any(t.text == "#" for t in ent):
+                continue  # "#Iran #" read as MONEY: the hashtags are matched below
             ents.extend(self._relabel(ent, person_words))
         if person_words:
             ents = [e for e in ents if not self._is_person_word(e, person_words)]

@@ -162,6 +162,7 @@ def recognize(
     is_known: Callable[[str], bool] = lambda name: True,
     *,
     sentences: list[int] | None = None,
+    place_info: Callable[[str], object | None] | None = None,
 ) -> list[PlaceSpan]:
     """Place and demonym spans in reading order.
 
@@ -176,6 +177,9 @@ def recognize(
         "Texas" with the modifier "north".
     sentences
         Sentence number per token (`ingest.nlp.sentence_index`); computed if omitted.
+    place_info
+        `AtlasPlaces.info` (name -> what the gazetteer knows); enables places inside
+        hashtags ("#FreeGaza", "#SierraLeone").
 
     Returns
     -------
@@ -226,7 +230,37 @@ def recognize(
                 sentence=sentences[span.start],
             )
         )
+    if place_info is not None:
+        covered = {k for e in ents if e.label_ in PLACE_LABELS or e.label_ == "NORP" for k in range(e.start, e.end)}
+        for tok in doc:
+            if tok.i > 0 and doc[tok.i - 1].text == "#" and tok.i not in covered and tok.is_alpha:
+                out.extend(_hashtag_places(tok, place_info, sentences[tok.i]))
+        out.sort(key=lambda s: s.start)
     return out
+
+
+_CAMEL_PART = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")
+
+
+def _hashtag_places(tok, place_info: Callable[[str], object | None], sentence: int) -> list[PlaceSpan]:
+    """Well-known places written inside a hashtag: "#FreeGaza" -> "Gaza", "#SierraLeone"."""
+    parts = [(m.start(), m.end()) for m in _CAMEL_PART.finditer(tok.text)]
+    found: list[PlaceSpan] = []
+    i = 0
+    while i < len(parts):
+        for j in range(len(parts), i, -1):
+            a, b = parts[i][0], parts[j - 1][1]
+            piece = tok.text[a:b]
+            if j - i == 1 and len(piece) < 4:
+                continue
+            info = place_info(" ".join(tok.text[x:y] for x, y in parts[i:j]))
+            if info is not None and (getattr(info, "broad", False) or getattr(info, "population", 0) >= 100_000):
+                found.append(PlaceSpan(piece, tok.idx + a, tok.idx + b, "GPE", sentence=sentence))
+                i = j
+                break
+        else:
+            i += 1
+    return found
 
 
 def span_from_offsets(doc: Doc, start: int, end: int, sentences: list[int] | None = None) -> PlaceSpan:
