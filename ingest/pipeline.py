@@ -27,6 +27,7 @@ from datetime import date
 from geodata import settings
 from geodata.errors import ReadError
 from geodata.model import Article, Incident, Mention
+from ingest.online import fill_unresolved
 
 log = logging.getLogger(__name__)
 
@@ -120,16 +121,19 @@ def ingest(
     prefer_country: str | None = None,
     progress: bool | None = None,
     on_error: Callable[[ReadError], None] | None = None,
+    geocoder: str = "offline",
 ) -> IngestReport:
     """Read `inputs` (files, folders, URLs, "-"), parse every new article, store it whole.
 
     Returns an IngestReport; bad inputs are reported through `on_error` as they happen and
-    collected in `report.errors`, and the rest of the batch still lands.
+    collected in `report.errors`, and the rest of the batch still lands. With
+    `geocoder="nominatim"` the places the gazetteer could not resolve are asked online.
     """
     from ingest.readers import read_inputs
 
     report = IngestReport()
     started = time.perf_counter()
+    online = _online_geocoder(geocoder)
     workers = default_workers() if not workers else workers
 
     def fail(err: ReadError) -> None:
@@ -162,6 +166,9 @@ def ingest(
                 fail(outcome)
                 continue
             mentions, incidents = outcome
+            if online is not None:
+                mentions, incidents, warnings = fill_unresolved(mentions, incidents, online)
+                report.warnings.extend(warnings)
             if store.add_article(article, mentions, incidents):
                 report.added += 1
                 report.mentions += len(mentions)
@@ -173,6 +180,14 @@ def ingest(
         bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _online_geocoder(name: str):
+    if name == "offline":
+        return None
+    from geodata.geocoders import make_geocoder
+
+    return make_geocoder(name)  # raises ConfigError naming the bad value
 
 
 def _progress_bar(enabled: bool, total: int):

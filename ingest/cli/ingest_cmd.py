@@ -21,8 +21,11 @@ from ingest.cli.parsing import parse_published
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Parsing processes; 0 means one per CPU core.")
 @click.option("--prefer-country", metavar="CC", help="Bias ambiguous places toward this ISO country code.")
+@click.option("--geocoder", type=click.Choice(["offline", "nominatim"]), default=lambda: settings.get("geocoder"),
+              show_default="offline", help="nominatim also asks geopy's Nominatim (online, rate-limited, "
+              "cached) for places the offline gazetteer cannot resolve.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
-def command(inputs, db, published, source, workers, prefer_country, progress) -> None:
+def command(inputs, db, published, source, workers, prefer_country, geocoder, progress) -> None:
     """Read INPUTS (files, folders, URLs or - for stdin) and store their incidents.
 
     Formats: .txt, .md (front matter), .html, .jsonl, .csv, RSS/Atom, http(s) URLs and
@@ -43,7 +46,8 @@ def command(inputs, db, published, source, workers, prefer_country, progress) ->
     try:
         with IncidentStore(settings.db_path(db)) as store:
             report = ingest(inputs, store, published=published, source=source, workers=workers,
-                            prefer_country=prefer_country, progress=progress, on_error=show_error)
+                            prefer_country=prefer_country, progress=progress, on_error=show_error,
+                            geocoder=geocoder)
     except AtlasError as err:
         raise click.ClickException(str(err)) from err
     for warning in report.warnings:

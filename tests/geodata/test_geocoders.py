@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from geodata.errors import ConfigError, GeocoderError
 from geodata.geocoders import OfflineGeocoder, make_geocoder
+
+from conftest import FakeNominatim
 
 
 @pytest.fixture(scope="module")
@@ -70,51 +67,6 @@ def test_make_geocoder_offline_and_bad_names(gazetteer, tmp_path):
         make_geocoder("google", cache_dir=tmp_path)
     with pytest.raises(ConfigError, match="not an http"):
         make_geocoder("nominatim", cache_dir=tmp_path, url="ftp://example.invalid")
-
-
-class FakeNominatim(BaseHTTPRequestHandler):
-    """Answers /search like Nominatim's JSON API: Aleppo is known, anything else is not."""
-
-    requests: list[dict] = []
-    fail = False
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        url = urlsplit(self.path)
-        params = {k: v[0] for k, v in parse_qs(url.query).items()}
-        type(self).requests.append({"path": url.path, "params": params, "agent": self.headers.get("User-Agent")})
-        if type(self).fail:
-            self.send_response(500)
-            self.end_headers()
-            return
-        body = []
-        if params.get("q", "").lower().startswith("aleppo"):
-            body = [{"place_id": 1, "lat": "36.2021", "lon": "37.1343", "display_name": "Aleppo, Syria",
-                     "class": "place", "type": "city", "importance": 0.8}]
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):  # keep test output quiet
-        pass
-
-
-@pytest.fixture
-def nominatim_url(monkeypatch):
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    FakeNominatim.requests = []
-    FakeNominatim.fail = False
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNominatim)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _nominatim(url, cache_dir):
