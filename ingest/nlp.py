@@ -115,8 +115,9 @@ def _strip_the(span: Span) -> Span:
     """The name inside an entity: no leading "the", no trailing possessive ("Sierra Leone's")."""
     if len(span) > 1 and span[0].lower_ == "the":
         span = span[1:]
-    if len(span) > 1 and span[-1].text in ("'s", "’s", "'", "’"):
-        span = span[:-1]
+    while len(span) > 1 and (span[-1].text in ("'s", "’s", "'", "’") or span[-1].like_url
+                             or span[-1].text.startswith(("@", "#", "http"))):
+        span = span[:-1]  # "Ferguson http://t.co/..." read as one PERSON in a tweet
     return span
 
 
@@ -169,7 +170,8 @@ class AtlasPlaces:
                 len(core) == 1
                 and word.is_title
                 and word.lower_ not in person_words
-                and (ent.label_ == "ORG" or info.population >= MIN_PERSON_TO_PLACE)
+                and (ent.label_ == "ORG" or info.population >= MIN_PERSON_TO_PLACE
+                     or _after_determiner(core))
             )
             if ent.label_ == "NORP" or info.well_known or lone or _locative_context(ent) \
                     or info.feature_class == "admin2":
@@ -275,9 +277,8 @@ class AtlasPlaces:
             return doc
         # One sense per discourse: "Ripley" is a person all through an article that names
         # "Sgt. Tom Ripley", unless it is a well-known place.
-        person_words = frozenset(
-            t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e if t.is_title
-        )
+        persons = [_strip_the(e) for e in doc.ents if e.label_ == "PERSON"]
+        person_words = frozenset(t.lower_ for e in persons if len(e) > 1 for t in e if t.is_title)
         ents: list[Span] = []
         for ent in doc.ents:
             if ent.label_ not in ("GPE", "LOC") and any(t.text == "#" for t in ent):
@@ -316,6 +317,12 @@ def _locative_context(ent: Span) -> bool:
     """A name right after "in"/"near" or a hashtag is used as a place ("in Ferguson")."""
     k = ent.start - 1
     return k >= 0 and ent.doc[k].lower_ in _LOCATIVE
+
+
+def _after_determiner(span: Span) -> bool:
+    """"the Ferguson riots", "these Ferguson protests": people's names take no article."""
+    k = span.start - 1
+    return k >= 0 and span.doc[k].lower_ in ("the", "these", "this", "that", "those")
 
 
 def _inside_longer_name(doc: Doc, i: int, j: int) -> bool:

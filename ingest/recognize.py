@@ -233,7 +233,8 @@ def recognize(
     if place_info is not None:
         covered = {k for e in ents if e.label_ in PLACE_LABELS or e.label_ == "NORP" for k in range(e.start, e.end)}
         for tok in doc:
-            if tok.i > 0 and doc[tok.i - 1].text == "#" and tok.i not in covered and tok.is_alpha:
+            if tok.i > 0 and doc[tok.i - 1].text == "#" and tok.i not in covered \
+                    and tok.text.replace("_", "").isalpha():
                 out.extend(_hashtag_places(tok, place_info, sentences[tok.i]))
         out.sort(key=lambda s: s.start)
     return out
