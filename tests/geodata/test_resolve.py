@@ -163,3 +163,36 @@ def test_within_uses_codes_for_states(gazetteer):
     paris_tx = next(p for p in gazetteer.lookup("Paris") if p.country_code == "US" and within(p, texas))
     assert abs(paris_tx.lat - 33.66) < 0.2
     assert geo_precision(paris_tx) == GEO_PRECISION_EXACT
+
+
+def test_st_is_saint(resolver):
+    text = "From Moscow the train runs to St. Petersburg overnight."
+    assert resolve_one(resolver, text, "St. Petersburg", "Moscow").place.country_code == "RU"
+
+
+def test_bare_capital_name_is_the_capital(resolver):
+    m = resolve_one(resolver, "Officials in Washington said the talks would resume.", "Washington")
+    assert haversine_km(m.place.lat, m.place.lon, 38.895, -77.036) < 30
+
+
+def test_country_is_not_its_capital(resolver):
+    m = resolve_one(resolver, "Floods hit Mexico on Monday.", "Mexico")
+    assert m.place.feature_class == "country" and m.place.country_code == "MX"
+
+
+@pytest.mark.parametrize(
+    "text, name, lat, lon",
+    [
+        ("A fire in Gainesville, Ga., destroyed two homes.", "Gainesville", 34.30, -83.82),
+        ("He lives in Columbia, Mo., with his wife.", "Columbia", 38.95, -92.33),
+        ("Nashville, TN is growing fast.", "Nashville", 36.17, -86.78),
+    ],
+)
+def test_state_abbreviations_after_a_comma(resolver, text, name, lat, lon):
+    m = resolve_one(resolver, text, name)
+    assert haversine_km(m.place.lat, m.place.lon, lat, lon) < 30
+
+
+def test_derived_demonym_names_a_region(resolver):
+    assert resolver.demonym("European").name == "Europe"
+    assert resolver.demonym("Californian").feature_class == "admin1"

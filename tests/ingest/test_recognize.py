@@ -80,3 +80,46 @@ def test_org_word_after_a_place_drops_it_but_jurisdictions_stay(geoparser):
 def test_sentence_numbers(geoparser):
     found = spans(geoparser, "Rain fell in Paris. Snow fell in Berlin.")
     assert [(s.text, s.sentence) for s in found] == [("Paris", 0), ("Berlin", 1)]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Agents of the Georgia Bureau of Investigation arrived.", "Georgia"),
+        ("The U.S. Army has been flying relief missions.", "U.S."),
+        ("Dublin City Council heard a first reading on Monday.", "Dublin"),
+        ("The audit blames the Laurel County Fiscal Court.", "Laurel County"),
+    ],
+)
+def test_a_jurisdictions_own_bodies_name_the_place(geoparser, text, name):
+    span = by_text(geoparser, text)[name]
+    assert text[span.start : span.end] == name
+
+
+def test_town_mislabelled_as_organisation_is_a_place(geoparser):
+    assert "Gainesville" in by_text(geoparser, "A Gainesville man was arrested and charged with theft.")
+
+
+def test_a_persons_surname_is_not_a_town_later_in_the_article(geoparser):
+    found = by_text(geoparser, "Sgt. Tom Ripley led the search. Ripley said the river was high.")
+    assert "Ripley" not in found
+
+
+def test_the_white_house_is_not_a_place(geoparser):
+    assert "White House" not in by_text(geoparser, "The White House said on Monday that talks would go on.")
+
+
+def test_cardinal_inside_the_entity_is_split_off(geoparser):
+    span = by_text(geoparser, "They moved to North Texas in 1973.")["Texas"]
+    assert span.modifier == "north"
+
+
+def test_places_inside_hashtags(geoparser):
+    text = "Protests again tonight #FreeGaza #SierraLeone"
+    found = by_text(geoparser, text)
+    assert text[found["Gaza"].start : found["Gaza"].end] == "Gaza"
+    assert "SierraLeone" in found
+
+
+def test_regional_adjective_is_a_demonym(geoparser):
+    assert by_text(geoparser, "The European economy slowed.")["European"].kind == "demonym"
