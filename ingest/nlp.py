@@ -192,6 +192,21 @@ class AtlasPlaces:
                 ]
         return [ent]
 
+    def _merge_joined(self, ents: list[Span]) -> list[Span]:
+        """"Guinea" "-" "Bissau" and "Trinidad" "and" "Tobago" are one country when the
+        gazetteer knows the whole name."""
+        merged: list[Span] = []
+        for ent in sorted(ents, key=lambda e: e.start):
+            prev = merged[-1] if merged else None
+            if prev is not None and prev.label_ in ("GPE", "LOC") and ent.label_ in ("GPE", "LOC") \
+                    and ent.start - prev.end == 1 and ent.doc[prev.end].text in ("-", "and", "&"):
+                info = self.info(ent.doc[prev.start : ent.end].text)
+                if info is not None:
+                    merged[-1] = Span(ent.doc, prev.start, ent.end, label=self._label_for(info))
+                    continue
+            merged.append(ent)
+        return merged
+
     def _is_person_word(self, ent: Span, person_words: set[str]) -> bool:
         if ent.label_ not in ("GPE", "LOC") or len(ent) != 1 or ent[0].lower_ not in person_words:
             return False
@@ -287,6 +302,8 @@ class AtlasPlaces:
             ents.extend(self._relabel(ent, person_words))
         if person_words:
             ents = [e for e in ents if not self._is_person_word(e, person_words)]
+        ents = [e for e in ents if not (e.label_ in ("GPE", "LOC") and _after_honorific(e))]
+        ents = self._merge_joined(filter_spans(ents))
         taken = [False] * len(doc)
         for ent in ents:
             for k in range(ent.start, ent.end):
@@ -318,6 +335,20 @@ def _locative_context(ent: Span) -> bool:
     """A name right after "in"/"near" or a hashtag is used as a place ("in Ferguson")."""
     k = ent.start - 1
     return k >= 0 and ent.doc[k].lower_ in _LOCATIVE
+
+
+_HONORIFICS = frozenset(
+    """mr mrs ms miss dr prof sgt cpl pvt lt capt col gen maj cmdr adm gov sen rep rev fr
+    sir dame lord lady president officer deputy judge justice mayor chief coach""".split()
+)
+
+
+def _after_honorific(span: Span) -> bool:
+    """"Mr. Chen", "Officer Flores", "Dr Nelson": a person, whatever the gazetteer says."""
+    k = span.start - 1
+    if k >= 1 and span.doc[k].text == ".":
+        k -= 1
+    return k >= 0 and span.doc[k].lower_.rstrip(".") in _HONORIFICS and span.doc[k].is_title
 
 
 def _after_determiner(span: Span) -> bool:

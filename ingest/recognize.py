@@ -82,6 +82,16 @@ class PlaceSpan:
     sentence: int = -1
 
 
+# A single word tagged as a place that is almost always something else in news prose.
+_LONE_GENERIC = frozenset(
+    """centre center central south north east west southern northern eastern western federal
+    states state wing no time media coast vista alliance union city county capital republic
+    valley island islands region province district metro downtown earth heaven""".split()
+)
+# Trailing words the model sometimes swallows into a place: "Montgomery County Democrats".
+_TRAILING_GROUPS = frozenset("democrats republicans residents officials voters state".split())
+
+
 def _trim(span: Span) -> Span | None:
     """Drop "the", possessives, trailing punctuation and a "-based" suffix."""
     start, end = span.start, span.end
@@ -94,6 +104,8 @@ def _trim(span: Span) -> Span | None:
     if end - start >= 3 and doc[end - 1].lower_ == "based" and doc[end - 2].text == "-":
         end -= 2
     if end <= start:
+        return None
+    if end - start == 1 and doc[start].lower_ in _LONE_GENERIC:
         return None
     return doc[start:end]
 
@@ -214,6 +226,8 @@ def recognize(
             continue  # "Republicans", "Muslims": groups, not places
         if _followed_by_org_word(span) or _inside_org_phrase(span) or _names_a_thing(span):
             continue
+        if len(span) >= 2 and span[-1].lower_ in _TRAILING_GROUPS and not is_known(span.text):
+            span = span[:-1]  # "Mississippi State" (its teams), "Montgomery County Democrats"
         span, modifier = _split_cardinal(span, is_known)
         # "northern Syria" kept as "Syria" + modifier, unless the model's span already starts
         # with the cardinal ("North Carolina" is a name, not a direction).
