@@ -419,10 +419,11 @@ class Resolver:
             return Mention(**common)
         order = sorted(range(len(group.candidates)), key=lambda k: -group.scores[k])[:TOP_CANDIDATES]
         cands = tuple(_candidate(group.candidates[k], group.scores[k]) for k in order)
+        partial = group.key in self._fallback_keys  # "Buffalo Science Magnet School" -> Buffalo
         return Mention(
             place=group.best,
-            confidence=round(_confidence(group.scores), 3),
-            geo_precision=geo_precision(group.best, span.modifier, span.qualifier),
+            confidence=round(_confidence(group.scores) * (0.5 if partial else 1.0), 3),
+            geo_precision=geo_precision(group.best, span.modifier or ("in" if partial else ""), span.qualifier),
             candidates=cands,
             **common,
         )

@@ -133,7 +133,9 @@ def _inside_org_phrase(span: Span) -> bool:
 
 # Things named after places: "the White House said", "Reston ebolavirus", "Marburg virus".
 _THING_NAMES = frozenset({"white house"})
-_THING_WORDS = frozenset({"virus", "ebolavirus", "fever", "flu", "strain", "syndrome", "disease"})
+_THING_WORDS = frozenset(
+    {"virus", "ebolavirus", "fever", "flu", "strain", "syndrome", "disease", "hemorrhagic", "haemorrhagic"}
+)
 
 
 def _names_a_thing(span: Span) -> bool:
