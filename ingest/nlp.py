@@ -193,13 +193,14 @@ class AtlasPlaces:
         return [ent]
 
     def _merge_joined(self, ents: list[Span]) -> list[Span]:
-        """"Guinea" "-" "Bissau" and "Trinidad" "and" "Tobago" are one country when the
-        gazetteer knows the whole name."""
+        """"Guinea" "-" "Bissau", "Trinidad" "and" "Tobago" and "Democratic Republic" "of the"
+        "Congo" are one country when the gazetteer knows the whole name."""
         merged: list[Span] = []
         for ent in sorted(ents, key=lambda e: e.start):
             prev = merged[-1] if merged else None
             if prev is not None and prev.label_ in ("GPE", "LOC") and ent.label_ in ("GPE", "LOC") \
-                    and ent.start - prev.end == 1 and ent.doc[prev.end].text in ("-", "and", "&"):
+                    and 1 <= ent.start - prev.end <= 2 \
+                    and all(t.lower_ in ("-", "and", "&", "of", "the") for t in ent.doc[prev.end : ent.start]):
                 info = self.info(ent.doc[prev.start : ent.end].text)
                 if info is not None:
                     merged[-1] = Span(ent.doc, prev.start, ent.end, label=self._label_for(info))
@@ -222,10 +223,15 @@ class AtlasPlaces:
             return None
         doc = ent.doc
         core = _strip_the(ent)
+        if ent.label_ == "EVENT" and len(core) > 1 and core[0].lower_ in _CARDINAL_WORDS:
+            core = core[1:]  # "the South Napa Earthquake"
         for j in range(min(core.end - 1, core.start + 4), core.start, -1):
             info = self.info(doc[core.start : j].text)
             if info is None:
                 continue
+            if ent.label_ == "EVENT":
+                # an event named after its place: "the Haiti earthquake", "the London Beer Flood"
+                return Span(doc, core.start, j, label=self._label_for(info))
             if j - core.start > 1 and doc[j - 1].lower_ == "city" and self.info(doc[core.start : j - 1].text):
                 j -= 1  # "Dublin City Council" is Dublin's council
                 info = self.info(doc[core.start : j].text) or info
@@ -252,6 +258,10 @@ class AtlasPlaces:
         while i < n:
             tok = doc[i]
             hashtag = i > 0 and doc[i - 1].text == "#"
+            if not taken[i] and _postal_state(doc, i, taken=taken):
+                found.append(Span(doc, i, i + 1, label="GPE"))
+                i += 1
+                continue
             if (
                 taken[i]
                 or not tok.is_alpha
@@ -299,11 +309,13 @@ class AtlasPlaces:
         for ent in doc.ents:
             if ent.label_ not in ("GPE", "LOC") and any(t.text == "#" for t in ent):
                 continue  # "#Iran #" read as MONEY: the hashtags are matched below
+            if len(ent) == 1 and _postal_state(ent.doc, ent.start, ents):
+                ents.append(Span(doc, ent.start, ent.end, label="GPE"))  # "Newark, NJ" read as ORG
+                continue
             ents.extend(self._relabel(ent, person_words))
         if person_words:
             ents = [e for e in ents if not self._is_person_word(e, person_words)]
         ents = [e for e in ents if not (e.label_ in ("GPE", "LOC") and _after_honorific(e))]
-        ents = self._merge_joined(filter_spans(ents))
         taken = [False] * len(doc)
         for ent in ents:
             for k in range(ent.start, ent.end):
@@ -312,7 +324,7 @@ class AtlasPlaces:
             if tok.lower_ in person_words and tok.is_title:
                 taken[k] = True
         ents.extend(self._add_missing(doc, taken))
-        doc.ents = filter_spans(ents)
+        doc.ents = self._merge_joined(filter_spans(ents))
         embedded = [span for span in map(self._embedded, doc.ents) if span is not None]
         doc.spans[EMBEDDED_KEY] = embedded
         return doc
@@ -335,6 +347,29 @@ def _locative_context(ent: Span) -> bool:
     """A name right after "in"/"near" or a hashtag is used as a place ("in Ferguson")."""
     k = ent.start - 1
     return k >= 0 and ent.doc[k].lower_ in _LOCATIVE
+
+
+_CARDINAL_WORDS = frozenset(
+    "north south east west northern southern eastern western central northeast northwest southeast southwest".split()
+)
+# US postal codes, taken as states after "Newark," or "in" ("Newark, NJ", "earthquake in CA").
+_US_POSTAL = frozenset(
+    """AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
+    NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC""".split()
+)
+
+
+def _postal_state(doc: Doc, i: int, ents: list[Span] | None = None, taken: list[bool] | None = None) -> bool:
+    """A US postal code used as a state: after "in"/"from", or after "Place,"."""
+    if doc[i].text not in _US_POSTAL or i == 0:
+        return False
+    if doc[i - 1].text in ("in", "from", "In", "From"):  # not "IS IN OR": shouting, not a state
+        return True
+    if doc[i - 1].text != "," or i < 2:
+        return False
+    if taken is not None:
+        return taken[i - 2]
+    return any(e.end == i - 1 and e.label_ in ("GPE", "LOC") for e in ents or ())
 
 
 _HONORIFICS = frozenset(

@@ -228,6 +228,10 @@ def recognize(
             continue  # "Republicans", "Muslims": groups, not places
         if _followed_by_org_word(span) or _inside_org_phrase(span) or _names_a_thing(span):
             continue
+        if place_info is not None and len(span) == 1 and _CAMEL_INSIDE.search(span.text) \
+                and not is_known(span.text):
+            out.extend(_hashtag_places(span[0], place_info, sentences[span.start]))
+            continue  # "AfricaAgainstEbola": the place inside the compound
         if len(span) >= 2 and span[-1].lower_ in _TRAILING_GROUPS and not is_known(span.text):
             span = span[:-1]  # "Mississippi State" (its teams), "Montgomery County Democrats"
         span, modifier = _split_cardinal(span, is_known)
@@ -256,6 +260,7 @@ def recognize(
     return out
 
 
+_CAMEL_INSIDE = re.compile(r"[a-z][A-Z]")
 _CAMEL_PART = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")
 
 
@@ -271,7 +276,9 @@ def _hashtag_places(tok, place_info: Callable[[str], object | None], sentence: i
             if j - i == 1 and len(piece) < 4:
                 continue
             info = place_info(" ".join(tok.text[x:y] for x, y in parts[i:j]))
-            if info is not None and (getattr(info, "broad", False) or getattr(info, "population", 0) >= 100_000):
+            # a well-known place, or a town spelled out at length ("#PrayForFerguson")
+            if info is not None and (getattr(info, "broad", False) or getattr(info, "population", 0) >= 100_000
+                                     or len(piece) >= 6 and len(parts) > 1):
                 found.append(PlaceSpan(piece, tok.idx + a, tok.idx + b, "GPE", sentence=sentence))
                 i = j
                 break

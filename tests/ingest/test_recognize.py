@@ -123,3 +123,28 @@ def test_places_inside_hashtags(geoparser):
 
 def test_regional_adjective_is_a_demonym(geoparser):
     assert by_text(geoparser, "The European economy slowed.")["European"].kind == "demonym"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Flights to Guinea-Bissau resumed.", "Guinea-Bissau"),
+        ("Cases rose in Chad and Democratic Republic of the Congo.", "Democratic Republic of the Congo"),
+        ("He moved to Trinidad and Tobago in 1990.", "Trinidad and Tobago"),
+    ],
+)
+def test_names_split_by_the_model_are_joined(geoparser, text, name):
+    assert name in by_text(geoparser, text)
+
+
+def test_postal_codes_as_states(geoparser):
+    found = by_text(geoparser, "I'm from Newark, NJ. The recent earthquake in CA was big. IT IS IN OR NEAR")
+    assert {"NJ", "CA"} <= set(found) and "OR" not in found
+
+
+def test_event_named_after_its_place(geoparser):
+    assert "Haiti" in by_text(geoparser, "Five years since the Haiti Earthquake, rebuilding goes on.")
+
+
+def test_honorific_makes_a_person(geoparser):
+    assert "Chen" not in by_text(geoparser, "Mr. Chen said the clinic would open.")
