@@ -213,6 +213,9 @@ def recognize(
         ents = sorted(ents + list(doc.spans[EMBEDDED_KEY]), key=lambda e: e.start)
     for ent in ents:
         label = ent.label_
+        if label == "PERSON" and ent.start > 0 and doc[ent.start - 1].lower_ in ("in", "near", "outside") \
+                and is_known(ent.text) and not is_demonym(ent.text):
+            label = "GPE"  # "found in Glen Allen": people are not found in people
         if label not in PLACE_LABELS and label != "NORP":
             continue
         span = _trim(ent)
@@ -250,6 +253,12 @@ def recognize(
                 sentence=sentences[span.start],
             )
         )
+    in_ent = {k for e in ents for k in range(e.start, e.end)}
+    for a, b in _unlabelled_places(doc, in_ent, is_known, is_demonym):
+        span = doc[a:b]
+        out.append(PlaceSpan(span.text, span.start_char, span.end_char, "GPE",
+                             qualifier=_qualifier(text, span.start_char), sentence=sentences[a]))
+        in_ent.update(range(a, b))
     if place_info is not None:
         covered = {k for e in ents if e.label_ in PLACE_LABELS or e.label_ == "NORP" for k in range(e.start, e.end)}
         for tok in doc:
@@ -284,6 +293,48 @@ def _hashtag_places(tok, place_info: Callable[[str], object | None], sentence: i
                 break
         else:
             i += 1
+    return found
+
+
+# Prepositions after which a capitalised name the gazetteer knows is a place ("in Glen Allen").
+_PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "from"})
+_DATELINE_END = frozenset({",", "—", "–", "-", "(", "--"})
+_NOT_PLACES_AFTER_IN = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday god christ jesus congress court
+    parliament hospital church english spanish french""".split()
+)
+
+
+def _unlabelled_places(doc: Doc, in_ent: set[int], is_known: Callable[[str], bool],
+                       is_demonym: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Token ranges of places the model left untagged, in two unambiguous settings:
+
+    - a dateline: a capitalised or upper-case name opening a line before a comma or dash
+      ("COLUMBUS, Ohio (AP) -", "ATLANTIC BEACH -");
+    - a capitalised name the gazetteer knows right after "in", "near", "outside" or "from"
+      ("a home in Glen Allen").
+    """
+    found: list[tuple[int, int]] = []
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if i in in_ent or not tok.is_alpha or not (tok.is_title or tok.is_upper):
+            continue
+        dateline = i == 0 or "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space
+        after_prep = i > 0 and doc[i - 1].text in _PLACE_PREPOSITIONS and not tok.is_upper
+        if not (dateline or after_prep) or tok.is_stop or tok.lower_ in _NOT_PLACES_AFTER_IN:
+            continue
+        j = i
+        while j < n and j - i < 3 and j not in in_ent and doc[j].is_alpha \
+                and (doc[j].is_upper if tok.is_upper else doc[j].is_title):
+            j += 1
+        if dateline and not (j < n and doc[j].text in _DATELINE_END):
+            continue
+        for end in range(j, i, -1):
+            name = doc[i:end].text
+            if not is_demonym(name) and is_known(name):
+                found.append((i, end))
+                break
     return found
 
 

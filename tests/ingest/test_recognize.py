@@ -148,3 +148,9 @@ def test_event_named_after_its_place(geoparser):
 
 def test_honorific_makes_a_person(geoparser):
     assert "Chen" not in by_text(geoparser, "Mr. Chen said the clinic would open.")
+
+
+def test_datelines_and_places_after_in(geoparser):
+    found = by_text(geoparser, "COLUMBUS, Ohio (AP) — Officials said a woman was found in Glen Allen on Monday.")
+    assert {"COLUMBUS", "Ohio", "Glen Allen"} <= set(found)
+    assert not by_text(geoparser, "He believes in God. It happened in March.")
