@@ -93,7 +93,15 @@ class Geoparser:
 
         The recognised places of the text still count as context (document focus,
         "X, Y" containment), but only the given spans come back, in the given order.
+
+        Raises
+        ------
+        ValueError
+            If a span is empty, reversed or outside the text.
         """
+        for a, b in spans:
+            if not 0 <= a < b <= len(text):
+                raise ValueError(f"span ({a}, {b}) is not a non-empty range inside the text (length {len(text)})")
         doc = self.nlp(text)
         sentences = sentence_index(doc)
         context = [s for s in self.spans(doc, sentences)]

@@ -95,3 +95,9 @@ def test_parse_article_runs_once_and_returns_mentions_and_incidents(geoparser):
 
 def test_text_without_places_gives_nothing(geoparser):
     assert geoparser.geoparse("The committee will meet again next week to discuss the budget.") == []
+
+
+@pytest.mark.parametrize("span", [(0, 100), (5, 5), (-1, 3)])
+def test_resolve_spans_rejects_spans_outside_the_text(geoparser, span):
+    with pytest.raises(ValueError, match="inside the text"):
+        geoparser.resolve_spans("Paris is nice", [span])
