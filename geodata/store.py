@@ -182,6 +182,9 @@ class IncidentStore:
     {'articles': 0, 'mentions': 0, 'incidents': 0}
     """
 
+    #: Rows per fetch in `incident_arrays` (bounds the Python objects alive at once).
+    READ_CHUNK = 65_536
+
     def __init__(self, target: str | Path | sqlite3.Connection = ":memory:", *, create: bool = True):
         if isinstance(target, sqlite3.Connection):
             self._owns = False
@@ -441,23 +444,101 @@ class IncidentStore:
         if unknown:
             raise ValueError(f"incident_arrays: unknown columns {unknown}; choose from {EXPORT_COLUMNS}")
         where, params = (flt or IncidentFilter()).to_sql()
-        rows = self._select(
-            f"SELECT {', '.join(map(_q, columns))} FROM incidents WHERE {where} "
-            "ORDER BY date_start IS NULL, date_start, id",
-            params,
-        )
-        cols = list(zip(*rows)) if rows else [()] * len(columns)
-        out: dict[str, np.ndarray] = {}
-        for name, values in zip(columns, cols):
-            if name in DATE_COLUMNS:
-                out[name] = np.array(values, dtype="datetime64[D]")
-            elif name == "n_sources":
-                out[name] = np.array(values, dtype=np.int64)
-            elif name in FLOAT_COLUMNS or name in INT_COLUMNS:
-                out[name] = np.array(values, dtype=np.float64)  # None -> NaN
-            else:
-                out[name] = np.array(values, dtype=object)
+        with self._errors("reading"):
+            n = self._conn.execute(f"SELECT COUNT(*) FROM incidents WHERE {where}", params).fetchone()[0]
+            out: dict[str, np.ndarray] = {}
+            for name in columns:
+                if name in DATE_COLUMNS:
+                    out[name] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+                elif name == "n_sources":
+                    out[name] = np.zeros(n, dtype=np.int64)
+                elif name in FLOAT_COLUMNS or name in INT_COLUMNS:
+                    out[name] = np.full(n, np.nan, dtype=np.float64)
+                else:
+                    out[name] = np.empty(n, dtype=object)
+            cursor = self._conn.execute(
+                f"SELECT {', '.join(map(_q, columns))} FROM incidents WHERE {where} "
+                "ORDER BY date_start IS NULL, date_start, id",
+                params,
+            )
+            # Chunks, not fetchall(): a million rows as tuples of Python objects cost over a
+            # gigabyte and long garbage-collector passes; a chunk's objects die young.
+            at = 0
+            while True:
+                rows = cursor.fetchmany(self.READ_CHUNK)
+                if not rows:
+                    break
+                end = min(n, at + len(rows))  # a concurrent writer may have added rows since COUNT
+                for name, values in zip(columns, zip(*rows)):
+                    target = out[name]
+                    if target.dtype == object:
+                        target[at:end] = values[:end - at]
+                    else:
+                        target[at:end] = np.array(values[:end - at], dtype=target.dtype)  # None -> NaN/NaT
+                at = end
+                if at >= n:
+                    break
+        if at < n:  # rows deleted since COUNT
+            out = {k: v[:at] for k, v in out.items()}
         return out
+
+    def incidents_by_id(self, ids: Iterable[str], columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """The incidents with these ids, as dicts of `columns` (default EXPORT_COLUMNS).
+
+        In the order of `ids`; ids not in the store are skipped. Values are as stored:
+        ISO date strings, None for unknown. Reads in chunks of 500 ids (SQLite's parameter
+        limit), so any number of ids is fine.
+
+        Examples
+        --------
+        >>> with IncidentStore() as store:
+        ...     _ = store.add_incident_rows([{"id": "a", "event_type": "Riots", "title": "T"},
+        ...                                  {"id": "b", "event_type": "Protests"}])
+        ...     store.incidents_by_id(["b", "zz", "a"], ["id", "event_type", "title"])
+        [{'id': 'b', 'event_type': 'Protests', 'title': None}, {'id': 'a', 'event_type': 'Riots', 'title': 'T'}]
+        """
+        columns = list(columns or EXPORT_COLUMNS)
+        unknown = [c for c in columns if c not in INCIDENT_COLUMNS]
+        if unknown:
+            raise ValueError(f"incidents_by_id: unknown columns {unknown}; choose from {INCIDENT_COLUMNS}")
+        wanted = [str(i) for i in ids]
+        select = ["id"] + [c for c in columns if c != "id"]
+        found: dict[str, dict[str, Any]] = {}
+        with self._errors("reading incidents by id"):
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                sql = (f"SELECT {', '.join(map(_q, select))} FROM incidents "
+                       f"WHERE id IN ({', '.join('?' * len(chunk))})")
+                for values in self._conn.execute(sql, chunk):
+                    rec = dict(zip(select, values))
+                    found[values[0]] = {c: rec[c] for c in columns}
+        return [found[i] for i in wanted if i in found]
+
+    def incident_sources(self, incident_id: str) -> list[dict[str, Any]]:
+        """The articles that report one incident: source, url, title, published.
+
+        Earliest published first (unknown dates last, ties to the first ingested). Empty
+        for an unknown id and for rows added without articles (`add_incident_rows`), which
+        carry their one source in the incident row itself.
+
+        Examples
+        --------
+        >>> from geodata.model import Article, Incident, Mention
+        >>> m = Mention("Homs", 0, 4)
+        >>> with IncidentStore() as store:
+        ...     _ = store.add_article(Article("Clashes in Homs.", url="https://a.test/1", title="Clashes", source="Wire"), [m],
+        ...                           [Incident("Battles", "", m, "Clashes in Homs.")])
+        ...     [iid] = store.incident_arrays(["id"])["id"]
+        ...     store.incident_sources(iid)
+        [{'source': 'Wire', 'url': 'https://a.test/1', 'title': 'Clashes', 'published': None}]
+        """
+        rows = self._select(
+            "SELECT a.source, a.url, a.title, a.published FROM incident_sources s "
+            "JOIN articles a ON a.id = s.article_id WHERE s.incident_id = ? "
+            "ORDER BY a.published IS NULL, a.published, a.ingested_at, a.rowid",
+            (str(incident_id),),
+        )
+        return [{"source": s, "url": u, "title": t, "published": p} for s, u, t, p in rows]
 
     def mentions_frame(self, article_id: str | None = None) -> pd.DataFrame:
         """Place mentions, of one article or of all, ordered by article then offset.

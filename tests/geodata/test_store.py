@@ -271,3 +271,40 @@ def test_a_reader_sees_committed_articles_while_the_writer_is_open(tmp_path):
     with IncidentStore(path) as writer, IncidentStore(path) as reader:
         writer.add_article(article(1), [], [battle()])
         assert reader.counts()["incidents"] == 1
+
+
+def test_incident_arrays_reads_in_chunks_with_unknowns_as_nan(db, monkeypatch):
+    monkeypatch.setattr(IncidentStore, "READ_CHUNK", 2)  # several chunks, the last one short
+    rows = [{"id": f"r{i}", "event_type": "Riots", "lat": None if i == 3 else float(i), "lon": None if i == 3 else 1.0,
+             "date_start": f"2024-01-0{i + 1}" if i != 2 else None, "fatalities": i} for i in range(5)]
+    db.add_incident_rows(rows)
+    a = db.incident_arrays(["id", "lat", "lon", "date_start", "fatalities", "n_sources"])
+    assert list(a["id"]) == ["r0", "r1", "r3", "r4", "r2"]  # undated last, as incidents_frame
+    assert a["lat"][[0, 1, 3, 4]].tolist() == [0.0, 1.0, 4.0, 2.0]
+    assert np.isnan(a["lon"][2]) and np.isnat(a["date_start"][4])
+    assert a["n_sources"].tolist() == [1] * 5
+    frame = db.incidents_frame()
+    assert list(frame["id"]) == list(a["id"])
+
+
+def test_incidents_by_id_keeps_the_asked_order_and_skips_unknown_ids(db):
+    db.add_incident_rows([{"id": f"k{i}", "event_type": "Protests", "title": f"T{i}"} for i in range(1203)])
+    asked = ["k1202", "missing", "k0", "k700"] + [f"k{i}" for i in range(100, 1100)]
+    got = db.incidents_by_id(asked, ["title", "id"])
+    assert [g["id"] for g in got] == [i for i in asked if i != "missing"]
+    assert got[0] == {"title": "T1202", "id": "k1202"}
+    assert list(db.incidents_by_id(["k5"])[0]) == EXPORT_COLUMNS
+    with pytest.raises(ValueError, match="unknown columns"):
+        db.incidents_by_id(["k5"], ["id; DROP TABLE incidents"])
+
+
+def test_incident_sources_lists_every_report_earliest_first(db):
+    db.add_article(article(1, published=date(2024, 3, 5), source="Late wire"), [], [battle()])
+    db.add_article(article(2, published=date(2024, 3, 2), source="Early wire"), [], [battle()])
+    db.add_article(article(3, published=None, source="Undated blog"), [], [battle()])
+    [iid] = db.incident_arrays(["id"])["id"]
+    sources = db.incident_sources(iid)
+    assert [s["source"] for s in sources] == ["Early wire", "Late wire", "Undated blog"]
+    assert sources[0] == {"source": "Early wire", "url": "https://news.test/2", "title": "Title 2",
+                          "published": "2024-03-02"}
+    assert db.incident_sources("no-such-id") == []
