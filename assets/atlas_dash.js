@@ -2,9 +2,13 @@
  * Incident Atlas dashboard page: clientside callbacks and the bridge to the map iframe.
  * Everything lives in window.dash_clientside.atlas; nothing else is made global.
  *
- * The map page (/map, in an iframe) is loaded once. New data is posted into it
- * ('atlas:data'); it answers 'atlas:ready', 'atlas:drawn' and 'atlas:select' (a marker
- * click), which becomes the map-selected dcc.Store through dash_clientside.set_props.
+ * The map page (/map, in an iframe) is loaded once. The filter spec is sent to
+ * /api/map-data, whose binary answer (packed columns) is posted into the map
+ * ('atlas:data'). When that answer holds every incident passing the other filters with
+ * its days (client_window), a date-window change is only posted ('atlas:window'): the map
+ * filters its typed arrays itself and no request reaches the server. The map answers
+ * 'atlas:ready', 'atlas:drawn' (which also sets the count line) and 'atlas:select' (a
+ * marker click, which becomes the map-selected dcc.Store through set_props).
  * Component ids match dashboard/ids.py.
  */
 (function () {
@@ -17,26 +21,120 @@
   var NO = function () {
     return window.dash_clientside.no_update;
   };
-  var IDS = {frame: 'map-frame', grid: 'table-grid', selected: 'map-selected'};
+  var IDS = {frame: 'map-frame', grid: 'table-grid', selected: 'map-selected', count: 'filter-count'};
   var DAY_MS = 86400000;
   var STEP_DAYS = {day: 1, week: 7, month: 30};
+  var BASE_KEYS = ['types', 'countries', 'sources', 'min_fatalities', 'geo_precision', 'date_precision', 'text'];
 
-  // Bridge state: the latest payload (so a reloaded iframe can be fed again) and timings.
-  var bridge = {ready: false, latest: null, seq: 0, sentAt: 0, drawnSeq: 0, lastDrawn: null};
+  // Bridge state: the latest data (so a reloaded iframe can be fed again), the window the
+  // user last chose, the request in flight, and timings for tests and benchmarks.
+  var bridge = {
+    ready: false, latest: null, latestKey: null, window: null, spec: null, pending: null, token: 0,
+    seq: 0, sentAt: 0, drawnSeq: 0, lastDrawn: null, requests: 0, windowPosts: 0
+  };
+
+  function prefix() {
+    // Dash's requests_pathname_prefix ("/" unless the app is mounted under a path).
+    try {
+      var cfg = JSON.parse(document.getElementById('_dash-config').textContent);
+      return cfg.requests_pathname_prefix || '/';
+    } catch (err) {
+      return '/';
+    }
+  }
 
   function frameWindow() {
     var f = document.getElementById(IDS.frame);
     return f ? f.contentWindow : null;
   }
 
-  function send() {
+  function empty(v) {
+    return v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+  }
+
+  /** The spec without its date window, as a canonical string: equal keys, equal data. */
+  function baseKey(spec) {
+    var parts = BASE_KEYS.map(function (k) {
+      var v = spec ? spec[k] : null;
+      if (empty(v)) {
+        return null;
+      }
+      return Array.isArray(v) ? v.slice().map(String).sort() : String(v);
+    });
+    return JSON.stringify(parts);
+  }
+
+  function windowOf(spec) {
+    if (!spec || (!spec.start && !spec.end)) {
+      return null;
+    }
+    return [spec.start ? isoToDay(spec.start) : -2147483647, spec.end ? isoToDay(spec.end) : 2147483647];
+  }
+
+  function sameWindow(a, b) {
+    return (!a && !b) || (!!a && !!b && a[0] === b[0] && a[1] === b[1]);
+  }
+
+  function post(msg) {
     var w = frameWindow();
-    if (!bridge.ready || !bridge.latest || !w) {
-      return;
+    if (!bridge.ready || !w) {
+      return false;
     }
     bridge.seq += 1;
     bridge.sentAt = performance.now();
-    w.postMessage({type: 'atlas:data', payload: bridge.latest, seq: bridge.seq}, window.location.origin);
+    msg.seq = bridge.seq;
+    w.postMessage(msg, window.location.origin);
+    return true;
+  }
+
+  function sendData() {
+    if (bridge.latest) {
+      // The map applies the window itself only when the data allows it (client_window).
+      post({type: 'atlas:data', meta: bridge.latest.meta, buffer: bridge.latest.buffer,
+        window: bridge.latest.meta.client_window ? bridge.window : null});
+    }
+  }
+
+  function unpack(buffer) {
+    var size = new DataView(buffer).getUint32(0, true);
+    var meta = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, size)));
+    meta.dataOffset = 4 + size;
+    return meta;
+  }
+
+  function fetchData(spec) {
+    var token = ++bridge.token;
+    var key = baseKey(spec);
+    bridge.requests += 1;
+    var promise = fetch(prefix() + 'api/map-data', {
+      method: 'POST', credentials: 'same-origin', headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify(spec)
+    }).then(function (r) {
+      if (!r.ok) {
+        throw new Error('HTTP ' + r.status);
+      }
+      return r.arrayBuffer();
+    });
+    bridge.pending = {token: token, key: key, window: windowOf(spec)};
+    promise.then(function (buffer) {
+      if (token !== bridge.token) {
+        return; // a newer request superseded this one
+      }
+      var meta = unpack(buffer);
+      bridge.pending = null;
+      bridge.latest = {meta: meta, buffer: buffer};
+      bridge.latestKey = key;
+      if (!meta.client_window && !sameWindow(windowOf(spec), bridge.window)) {
+        fetchData(bridge.spec); // the window moved meanwhile and only the server can apply it
+        return;
+      }
+      sendData();
+    }).catch(function (err) {
+      if (token === bridge.token) {
+        bridge.pending = null;
+        window.dash_clientside.set_props(IDS.count, {children: 'The map data could not be loaded (' + err.message + ')'});
+      }
+    });
   }
 
   window.addEventListener('message', function (e) {
@@ -46,14 +144,24 @@
     var msg = e.data;
     if (msg.type === 'atlas:ready') {
       bridge.ready = true;
-      send();
+      sendData();
     } else if (msg.type === 'atlas:drawn') {
       bridge.drawnSeq = msg.seq;
       bridge.lastDrawn = {seq: msg.seq, n: msg.n, drawn: msg.drawn, ms: msg.ms, at: performance.now()};
+      var text = msg.n.toLocaleString('en') + ' of ' + msg.total.toLocaleString('en') + ' incidents';
+      if (msg.unlocated) {
+        text += ' (' + msg.unlocated.toLocaleString('en') + ' without coordinates not shown)';
+      }
+      window.dash_clientside.set_props(IDS.count, {children: text});
     } else if (msg.type === 'atlas:select' && typeof msg.row === 'number') {
       window.dash_clientside.set_props(IDS.selected, {data: {row: msg.row, from: 'map', t: Date.now()}});
     }
   });
+
+  // The first view (no filter) is requested as soon as this script runs, while Dash is
+  // still loading its components; requestMap adopts it when the initial spec matches.
+  bridge.spec = {};
+  fetchData({});
 
   function dayToIso(day) {
     return new Date(day * DAY_MS).toISOString().slice(0, 10);
@@ -93,14 +201,35 @@
       return spec;
     },
 
-    /** Post the new data into the already-loaded map (no reload: zoom and layers stay). */
-    sendToMap: function (payload) {
-      if (!payload) {
+    /**
+     * A new filter spec: post just the window into the loaded map when it already holds
+     * the data (client_window), otherwise fetch new data (no reload: zoom and layers stay).
+     */
+    requestMap: function (spec) {
+      if (!spec) {
         return NO();
       }
-      bridge.latest = payload;
-      send();
-      return bridge.seq;
+      var key = baseKey(spec);
+      bridge.spec = spec;
+      bridge.window = windowOf(spec);
+      if (bridge.pending) {
+        if (bridge.pending.key === key) {
+          // Same data on its way: it is sent with the latest window when it arrives
+          // (or fetched again if only the server can apply the window).
+          return NO();
+        }
+      } else if (bridge.latest && bridge.latestKey === key) {
+        if (bridge.latest.meta.client_window) {
+          bridge.windowPosts += 1;
+          post({type: 'atlas:window', window: bridge.window});
+          return bridge.seq;
+        }
+        if (sameWindow(bridge.latest.meta.window_days, bridge.window)) {
+          return NO();
+        }
+      }
+      fetchData(spec);
+      return NO();
     },
 
     /** A table row click: fly the map there and open its popup. */
@@ -235,7 +364,8 @@
     /** Read-only bridge numbers for tests and benchmarks. */
     state: function () {
       return {ready: bridge.ready, seq: bridge.seq, drawnSeq: bridge.drawnSeq, sentAt: bridge.sentAt,
-        lastDrawn: bridge.lastDrawn};
+        lastDrawn: bridge.lastDrawn, requests: bridge.requests, windowPosts: bridge.windowPosts,
+        clientWindow: !!(bridge.latest && bridge.latest.meta.client_window)};
     }
   };
 })();

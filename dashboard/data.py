@@ -29,7 +29,10 @@ Examples
 from __future__ import annotations
 
 import base64
+import dataclasses
+import json
 import os
+import struct
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -301,9 +304,8 @@ def _text_rows(db_path: str, version: str, text: str) -> np.ndarray:
     Memoised per store version: the answer is a pure function of (store content, text).
     """
     cols = _CACHE.get(db_path)
-    where, params = IncidentFilter(text=text).to_sql()
     with IncidentStore(db_path, create=False) as store:
-        ids = [r[0] for r in store.connection.execute(f"SELECT id FROM incidents WHERE {where}", params)]
+        ids = store.incident_arrays(["id"], IncidentFilter(text=text))["id"]
     row_of = cols.row_of
     rows = np.fromiter((row_of[i] for i in ids if i in row_of), dtype=np.int64)
     rows.setflags(write=False)
@@ -355,26 +357,26 @@ def _b64(array: np.ndarray, dtype: str) -> str:
     return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
 
 
-def map_payload(cols: Columns, mask: np.ndarray, *, window: Sequence[str | None] | None = None,
-                point_limit: int = POINT_LIMIT, grid_deg: float = GRID_DEG) -> dict[str, Any]:
-    """The filtered incidents as compact columns for the map (base64 little-endian arrays).
+def map_arrays(cols: Columns, mask: np.ndarray, *, window: Sequence[str | None] | None = None,
+               point_limit: int = POINT_LIMIT, grid_deg: float = GRID_DEG,
+               with_days: bool = False) -> tuple[dict[str, Any], dict[str, tuple[np.ndarray, str]]]:
+    """The filtered incidents as compact columns for the map: ``(meta, {name: (array, dtype)})``.
 
     Up to `point_limit` incidents go one by one (row number, lat, lon, type code,
-    fatalities, geo precision, radius); above it, counts per `grid_deg` cell (cell centre,
-    count, most common type, summed fatalities), which the map clusters further.
+    fatalities, geo precision, radius, and with `with_days` the first and last day, so the
+    map can apply a date window itself); above it, counts per `grid_deg` cell (cell
+    centre, count, most common type, summed fatalities), which the map clusters further.
+    Dtypes are little-endian NumPy codes (``<f4``, ``u1``...).
 
     Examples
     --------
-    >>> cols = demo_columns(3)
-    >>> p = map_payload(cols, np.ones(3, bool))
-    >>> p["mode"], p["n"], sorted(p["cols"])
-    ('points', 3, ['fat', 'lat', 'lon', 'prec', 'rad', 'row', 'type'])
-    >>> map_payload(cols, np.ones(3, bool), point_limit=2)["mode"]
-    'grid'
+    >>> meta, arrays = map_arrays(demo_columns(3), np.ones(3, bool), with_days=True)
+    >>> meta["mode"], meta["n"], sorted(arrays)
+    ('points', 3, ['d0', 'd1', 'fat', 'lat', 'lon', 'prec', 'rad', 'row', 'type'])
     """
     rows = np.flatnonzero(mask)
     n = int(rows.size)
-    payload: dict[str, Any] = {
+    meta: dict[str, Any] = {
         "version": cols.version,
         "n": n,
         "total": cols.n,
@@ -387,19 +389,22 @@ def map_payload(cols: Columns, mask: np.ndarray, *, window: Sequence[str | None]
     type_code = np.maximum(cols.type_code, 0)  # -1 (no type) cannot happen: event_type is NOT NULL
     if n:
         lat, lon = cols.lat[rows], cols.lon[rows]
-        payload["bounds"] = [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
+        meta["bounds"] = [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
     if n <= point_limit:
-        payload["mode"] = "points"
-        payload["cols"] = {
-            "row": _b64(rows, "<u4"),
-            "lat": _b64(cols.lat[rows], "<f4"),
-            "lon": _b64(cols.lon[rows], "<f4"),
-            "type": _b64(type_code[rows], "u1"),
-            "fat": _b64(cols.fatalities[rows], "<i4"),
-            "prec": _b64(cols.geo_precision[rows], "u1"),
-            "rad": _b64(cols.radius_km[rows], "<f4"),
+        meta["mode"] = "points"
+        arrays = {
+            "row": (rows, "<u4"),
+            "lat": (cols.lat[rows], "<f4"),
+            "lon": (cols.lon[rows], "<f4"),
+            "type": (type_code[rows], "u1"),
+            "fat": (cols.fatalities[rows], "<i4"),
+            "prec": (cols.geo_precision[rows], "u1"),
+            "rad": (cols.radius_km[rows], "<f4"),
         }
-        return payload
+        if with_days:
+            arrays["d0"] = (cols.day_start[rows], "<i4")  # NO_DAY: undated
+            arrays["d1"] = (cols.day_end[rows], "<i4")
+        return meta, arrays
     # Grid aggregation: one bincount over a flattened cell index is O(n) and allocation-light.
     ncol = int(round(360 / grid_deg))
     nrow = int(round(180 / grid_deg))
@@ -410,16 +415,95 @@ def map_payload(cols: Columns, mask: np.ndarray, *, window: Sequence[str | None]
     ntypes = max(len(cols.types), 1)
     per_type = np.bincount(inverse * ntypes + type_code[rows], minlength=used.size * ntypes).reshape(used.size, ntypes)
     fat = np.bincount(inverse, weights=np.maximum(cols.fatalities[rows], 0), minlength=used.size)
-    payload["mode"] = "grid"
-    payload["cell_deg"] = grid_deg
-    payload["cols"] = {
-        "lat": _b64((used // ncol) * grid_deg - 90.0 + grid_deg / 2, "<f4"),
-        "lon": _b64((used % ncol) * grid_deg - 180.0 + grid_deg / 2, "<f4"),
-        "count": _b64(counts, "<u4"),
-        "type": _b64(per_type.argmax(axis=1), "u1"),
-        "fat": _b64(np.minimum(fat, np.iinfo(np.int32).max), "<i4"),
+    meta["mode"] = "grid"
+    meta["cell_deg"] = grid_deg
+    return meta, {
+        "lat": ((used // ncol) * grid_deg - 90.0 + grid_deg / 2, "<f4"),
+        "lon": ((used % ncol) * grid_deg - 180.0 + grid_deg / 2, "<f4"),
+        "count": (counts, "<u4"),
+        "type": (per_type.argmax(axis=1), "u1"),
+        "fat": (np.minimum(fat, np.iinfo(np.int32).max), "<i4"),
     }
-    return payload
+
+
+def map_payload(cols: Columns, mask: np.ndarray, *, window: Sequence[str | None] | None = None,
+                point_limit: int = POINT_LIMIT, grid_deg: float = GRID_DEG) -> dict[str, Any]:
+    """`map_arrays` as JSON: the columns as base64 strings (for snapshots, which inline it).
+
+    Examples
+    --------
+    >>> cols = demo_columns(3)
+    >>> p = map_payload(cols, np.ones(3, bool))
+    >>> p["mode"], p["n"], sorted(p["cols"])
+    ('points', 3, ['fat', 'lat', 'lon', 'prec', 'rad', 'row', 'type'])
+    >>> map_payload(cols, np.ones(3, bool), point_limit=2)["mode"]
+    'grid'
+    """
+    meta, arrays = map_arrays(cols, mask, window=window, point_limit=point_limit, grid_deg=grid_deg)
+    meta["cols"] = {name: _b64(a, dtype) for name, (a, dtype) in arrays.items()}
+    return meta
+
+
+def pack_map_data(meta: Mapping[str, Any], arrays: Mapping[str, tuple[np.ndarray, str]]) -> bytes:
+    """One binary message for the map: ``u32 header length, JSON header, columns``.
+
+    The header is `meta` plus ``layout``: ``{name: [dtype, byte offset, length]}``, offsets
+    counted from the end of the header and 8-aligned, so the browser takes typed-array views
+    of the one ArrayBuffer without copying or base64 decoding.
+
+    Examples
+    --------
+    >>> import json, struct
+    >>> blob = pack_map_data({"n": 2}, {"lat": (np.array([1.5, 2.5]), "<f4")})
+    >>> size = struct.unpack("<I", blob[:4])[0]
+    >>> head = json.loads(blob[4:4 + size])
+    >>> head["layout"], np.frombuffer(blob, "<f4", 2, 4 + size).tolist()
+    ({'lat': ['<f4', 0, 2]}, [1.5, 2.5])
+    """
+    layout: dict[str, list[Any]] = {}
+    parts: list[bytes] = []
+    offset = 0
+    for name, (array, dtype) in arrays.items():
+        data = np.ascontiguousarray(array, dtype=dtype).tobytes()
+        layout[name] = [dtype, offset, int(np.asarray(array).shape[0])]
+        pad = (-len(data)) % 8
+        parts.append(data + b"\0" * pad)
+        offset += len(data) + pad
+    head = json.dumps({**meta, "layout": layout}, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    head += b" " * ((-(4 + len(head))) % 8)  # columns start 8-aligned
+    return struct.pack("<I", len(head)) + head + b"".join(parts)
+
+
+def map_data(cols: Columns, spec: Mapping[str, Any] | None, *, point_limit: int = POINT_LIMIT) -> bytes:
+    """What the map needs for one filter spec, packed (`pack_map_data`).
+
+    When the incidents passing every filter but the date window are few enough
+    (`point_limit`), the map gets all of them with their days (``client_window: true``)
+    and applies the window itself: then a slider move needs no server request at all.
+    Otherwise the server applies the window too (``client_window: false``), which for
+    large sets means grid cells.
+
+    Examples
+    --------
+    >>> import json, struct
+    >>> blob = map_data(demo_columns(3), {"start": "2024-03-18", "end": "2024-03-18"})
+    >>> head = json.loads(blob[4:4 + struct.unpack("<I", blob[:4])[0]])
+    >>> head["client_window"], head["n"], head["window_days"]
+    (True, 3, [19800, 19800])
+    """
+    spec = dict(spec or {})
+    flt = filter_from_spec(spec)
+    base_mask = mask_for(cols, dataclasses.replace(flt, start=None, end=None))
+    window = [spec.get("start"), spec.get("end")] if (flt.start or flt.end) else None
+    days = [day_of(flt.start), day_of(flt.end)] if window else None
+    if int(base_mask.sum()) <= point_limit:
+        meta, arrays = map_arrays(cols, base_mask, window=window, point_limit=point_limit, with_days=True)
+        meta["client_window"] = True
+    else:
+        meta, arrays = map_arrays(cols, mask_for(cols, flt), window=window, point_limit=point_limit)
+        meta["client_window"] = False
+    meta["window_days"] = days
+    return pack_map_data(meta, arrays)
 
 
 # --------------------------------------------------------------------------- timeline
@@ -539,14 +623,8 @@ def table_block(db_path: str | Path, cols: Columns, rows: np.ndarray) -> list[di
     if rows.size == 0:
         return []
     ids = [str(cols.ids[r]) for r in rows]
-    found: dict[str, dict[str, Any]] = {}
     with IncidentStore(db_path, create=False) as store:
-        for start in range(0, len(ids), 500):  # stay under SQLite's parameter limit
-            chunk = ids[start:start + 500]
-            sql = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in TABLE_COLUMNS)} FROM incidents "
-                   f"WHERE id IN ({', '.join('?' * len(chunk))})")
-            for values in store.connection.execute(sql, chunk):
-                found[values[0]] = dict(zip(TABLE_COLUMNS, values))
+        found = {rec["id"]: rec for rec in store.incidents_by_id(ids, TABLE_COLUMNS)}
     out = []
     for r, i in zip(rows, ids):
         rec = found.get(i)
@@ -563,20 +641,11 @@ def incident_details(db_path: str | Path, cols: Columns, row: int) -> dict[str, 
         return None
     iid = str(cols.ids[row])
     with IncidentStore(db_path, create=False) as store:
-        conn = store.connection
-        values = conn.execute(
-            f"SELECT {', '.join(chr(34) + c + chr(34) for c in EXPORT_COLUMNS)} FROM incidents WHERE id = ?", (iid,)
-        ).fetchone()
-        if values is None:
+        found = store.incidents_by_id([iid], EXPORT_COLUMNS)
+        if not found:
             return None
-        rec = dict(zip(EXPORT_COLUMNS, values))
-        rec["sources"] = [
-            {"source": s, "url": u, "title": t, "published": p}
-            for s, u, t, p in conn.execute(
-                "SELECT a.source, a.url, a.title, a.published FROM incident_sources s "
-                "JOIN articles a ON a.id = s.article_id WHERE s.incident_id = ? "
-                "ORDER BY a.published IS NULL, a.published, a.ingested_at", (iid,))
-        ]
+        rec = found[0]
+        rec["sources"] = store.incident_sources(iid)
     if not rec["sources"] and (rec.get("url") or rec.get("source")):
         # Rows added without articles (add_incident_rows) carry their one source inline.
         rec["sources"] = [{"source": rec.get("source"), "url": rec.get("url"),

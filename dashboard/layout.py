@@ -196,7 +196,6 @@ def build_layout(meta: LayoutMeta) -> html.Div:
                 ]),
             ]),
             dcc.Store(id=ids.FILTER_SPEC),
-            dcc.Store(id=ids.MAP_PAYLOAD),
             dcc.Store(id=ids.MAP_ACK),
             dcc.Store(id=ids.MAP_SELECTED),
             dcc.Store(id=ids.MAP_FOCUS_ACK),

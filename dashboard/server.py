@@ -2,6 +2,8 @@
 
 - ``/map``: the Folium map page, built once per page load (the iframe's src).
 - ``/vendor/<package>/<file>``: files of the allow-listed npm packages in node_modules.
+- ``/api/map-data`` (POST, a filter spec as JSON): the map's data as one binary message
+  (`dashboard.data.map_data`); the Dash page fetches it and posts it into the loaded map.
 - ``/api/incident/<row>``: one incident's details for a popup (fetched on click only).
 - a ``before_request`` hook enforcing basic auth or a bearer token when credentials are set.
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 import flask
 
 from dashboard import vendor
-from dashboard.data import incident_details, load_columns
+from dashboard.data import incident_details, load_columns, map_data
 from dashboard.map_builder import MapView, render_map
 from geodata import settings
 from geodata.errors import AtlasError, ConfigError
@@ -143,6 +145,19 @@ def register(server: flask.Flask, *, base: str = "/") -> None:
             flask.abort(404)
         resp = flask.send_file(target, max_age=86400)
         return resp
+
+    @server.route("/api/map-data", methods=["POST"])
+    def map_data_route() -> flask.Response:
+        spec = flask.request.get_json(silent=True)
+        if not isinstance(spec, dict):
+            return flask.jsonify({"error": "send the filter spec as a JSON object"}), 400
+        try:
+            body = map_data(load_columns(flask.current_app.config["ATLAS_DB"]), spec)
+        except AtlasError as err:
+            return flask.jsonify({"error": str(err)}), 503
+        except (TypeError, ValueError) as err:  # a malformed spec (bad date, non-numeric fatalities)
+            return flask.jsonify({"error": f"bad filter spec: {err}"}), 400
+        return flask.Response(body, 200, {"Content-Type": "application/octet-stream", "Cache-Control": "no-store"})
 
     @server.route("/api/incident/<int:row>")
     def incident(row: int) -> flask.Response:

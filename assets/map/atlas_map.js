@@ -101,29 +101,93 @@
   }
 
   // ---------------------------------------------------------------- data
-  function decode(payload) {
+  var TYPED = {'<f4': Float32Array, '<u4': Uint32Array, '<i4': Int32Array, 'u1': Uint8Array};
+  var NO_DAY = -2147483648; // dashboard.data.NO_DAY: an undated incident
+  var COLUMNS = [['lat', Float32Array], ['lon', Float32Array], ['type', Uint8Array], ['fat', Int32Array],
+    ['row', Uint32Array], ['prec', Uint8Array], ['rad', Float32Array], ['count', Uint32Array],
+    ['d0', Int32Array], ['d1', Int32Array]];
+
+  /**
+   * The map data from either form: a JSON payload with base64 columns (snapshots) or the
+   * dashboard's binary message (meta.layout gives each column's dtype, offset and length
+   * in `buffer`; the arrays are views, not copies).
+   */
+  function decode(payload, buffer) {
     var cols = payload.cols || {};
+    var layout = payload.layout || null;
+    var get = function (name, Type) {
+      if (layout) {
+        var spec = layout[name];
+        if (!spec) {
+          return null;
+        }
+        var T = TYPED[spec[0]] || Type;
+        return new T(buffer, payload.dataOffset + spec[1], spec[2]);
+      }
+      return column(cols, name, Type);
+    };
     var d = {
       version: payload.version || '',
       mode: payload.mode || 'points',
       n: payload.n || 0,
       total: payload.total || 0,
+      unlocated: payload.unlocated || 0,
       types: payload.types || [],
       colors: payload.colors || [],
       cellDeg: payload.cell_deg || 0,
       bounds: payload.bounds || null,
       window: payload.window || null,
-      lat: column(cols, 'lat', Float32Array) || new Float32Array(0),
-      lon: column(cols, 'lon', Float32Array) || new Float32Array(0),
-      type: column(cols, 'type', Uint8Array) || new Uint8Array(0),
-      fat: column(cols, 'fat', Int32Array) || new Int32Array(0),
-      row: column(cols, 'row', Uint32Array),
-      prec: column(cols, 'prec', Uint8Array),
-      rad: column(cols, 'rad', Float32Array),
-      count: column(cols, 'count', Uint32Array)
+      clientWindow: !!payload.client_window
     };
+    COLUMNS.forEach(function (c) {
+      d[c[0]] = get(c[0], c[1]);
+    });
+    d.lat = d.lat || new Float32Array(0);
+    d.lon = d.lon || new Float32Array(0);
+    d.type = d.type || new Uint8Array(0);
+    d.fat = d.fat || new Int32Array(0);
     d.len = d.lat.length;
     return d;
+  }
+
+  function dayText(day) {
+    return new Date(day * 86400000).toISOString().slice(0, 10);
+  }
+
+  /**
+   * The incidents of `d` whose span overlaps the window [lo, hi] (days, inclusive), as a
+   * new data object: the rule of dashboard.data.mask_for (undated incidents drop out once
+   * a window is set). One pass over Int32Arrays, then a gather per column.
+   */
+  function applyWindow(d, win) {
+    if (!win || !d.d0 || !d.d1) {
+      return d;
+    }
+    var lo = win[0];
+    var hi = win[1];
+    var d0 = d.d0;
+    var d1 = d.d1;
+    var idx = new Uint32Array(d.len);
+    var k = 0;
+    for (var i = 0; i < d.len; i++) {
+      var a = d0[i];
+      if (a !== NO_DAY && a <= hi && d1[i] >= lo) {
+        idx[k++] = i;
+      }
+    }
+    var out = Object.assign({}, d, {n: k, len: k, window: [dayText(lo), dayText(hi)]});
+    COLUMNS.forEach(function (c) {
+      var src = d[c[0]];
+      if (!src) {
+        return;
+      }
+      var dst = new c[1](k);
+      for (var j = 0; j < k; j++) {
+        dst[j] = src[idx[j]];
+      }
+      out[c[0]] = dst;
+    });
+    return out;
   }
 
   function buildIndex(d) {
@@ -542,9 +606,24 @@
     }
   };
 
-  Atlas.prototype.setData = function (payload, seq) {
+  /** New data (and, for client_window data, the date window to apply to it). */
+  Atlas.prototype.setData = function (payload, seq, buffer, win) {
     var t0 = performance.now();
-    var d = decode(payload);
+    this.full = decode(payload, buffer);
+    this._show(this.full.clientWindow ? applyWindow(this.full, win) : this.full, seq, t0);
+  };
+
+  /** A new date window over the data already here (client_window data only). */
+  Atlas.prototype.setWindow = function (win, seq) {
+    var t0 = performance.now();
+    if (!this.full || !this.full.clientWindow) {
+      return false;
+    }
+    this._show(applyWindow(this.full, win), seq, t0);
+    return true;
+  };
+
+  Atlas.prototype._show = function (d, seq, t0) {
     this.data = d;
     this.index = buildIndex(d);
     this._rowPos = null;
@@ -574,7 +653,8 @@
     }
     this.stats.lastDataMs = performance.now() - t0;
     this.map.getContainer().setAttribute('data-atlas-seq', String(this.seq));
-    post({type: 'atlas:drawn', seq: this.seq, n: d.n, drawn: this.stats.drawn, ms: this.stats.lastDataMs});
+    post({type: 'atlas:drawn', seq: this.seq, n: d.n, total: d.total, unlocated: d.unlocated,
+      drawn: this.stats.drawn, ms: this.stats.lastDataMs});
   };
 
   Atlas.prototype._refreshHeat = function () {
@@ -806,8 +886,10 @@
     if (e.origin !== ORIGIN || !current || !e.data || typeof e.data.type !== 'string') {
       return;
     }
-    if (e.data.type === 'atlas:data' && e.data.payload) {
-      current.setData(e.data.payload, e.data.seq);
+    if (e.data.type === 'atlas:data' && e.data.meta) {
+      current.setData(e.data.meta, e.data.seq, e.data.buffer, e.data.window);
+    } else if (e.data.type === 'atlas:window') {
+      current.setWindow(e.data.window, e.data.seq);
     } else if (e.data.type === 'atlas:focus') {
       current.focus(e.data.row);
     }
@@ -835,6 +917,7 @@
         center: [c.lat, c.lng],
         selectedRow: current.selectedRow,
         mode: current.data ? current.data.mode : null,
+        clientWindow: !!(current.full && current.full.clientWindow),
         heat: current.map.hasLayer(current.heat),
         popupOpen: !!(current.popup && current.popup.isOpen())
       });

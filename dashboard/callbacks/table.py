@@ -65,11 +65,11 @@ def scroll_to_selected(selected: dict[str, Any] | None, spec: dict[str, Any] | N
     return {"rowIndex": pos, "rowPosition": "middle"}
 
 
-# New data on the map means a new filter: drop the grid's cached blocks.
+# A new filter (the date window included): drop the grid's cached blocks.
 clientside_callback(
     ClientsideFunction(namespace="atlas", function_name="refreshTable"),
     Output(ids.TABLE_REFRESH_ACK, "data"),
-    Input(ids.MAP_PAYLOAD, "data"),
+    Input(ids.FILTER_SPEC, "data"),
     prevent_initial_call=True,
 )
 

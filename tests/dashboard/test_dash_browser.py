@@ -110,8 +110,14 @@ def _remember_store(store_path):
     site_store.path = store_path
 
 
+def grid_row_count(d) -> int:
+    return d.execute_script("const api = window.dash_ag_grid.getApi('table-grid');"
+                            " return api ? api.getDisplayedRowCount() : -1;")
+
+
 def test_slider_changes_the_markers_and_keeps_the_zoom(site, store_path):
     d = load(site)
+    requests = d.execute_script(f"return {BRIDGE}.requests;")
     in_map(d)
     d.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in").click()
     wait_for(d, f"{MAP}.state().zoom === 3")
@@ -119,13 +125,49 @@ def test_slider_changes_the_markers_and_keeps_the_zoom(site, store_path):
     d.switch_to.default_content()
     lo, hi = load_columns(store_path).day_range()
     before = set_props(d, "time-slider", {"value": [lo + 10, lo + 20]})
-    wait_redrawn(d, before)
+    bridge = wait_redrawn(d, before)
     after = map_state(d)
     assert after["n"] < before_state["n"]
     assert (after["points"], after["clusters"], after["areas"]) != (
         before_state["points"], before_state["clusters"], before_state["areas"])
     assert after["zoom"] == 3 and after["center"] == pytest.approx(before_state["center"])
     assert "Window: " in d.find_element(By.ID, "time-label").text
+    # The map filtered the window itself: no data request went to the server.
+    assert bridge["requests"] == requests and bridge["windowPosts"] >= 1
+    cols = load_columns(store_path)
+    from dashboard.data import date_of
+
+    expected = int(mask_for(cols, filter_from_spec({"start": str(date_of(lo + 10)),
+                                                     "end": str(date_of(lo + 20))})).sum())
+    assert after["n"] == expected
+    # Count line and table follow the window.
+    wait_for(d, f"document.getElementById('filter-count').textContent.startsWith('{expected:,} of ')")
+    wait_for(d, f"window.dash_ag_grid.getApi('table-grid').getDisplayedRowCount() === {expected}")
+
+
+def test_heat_map_toggle_shows_heat_and_survives_a_slider_move(site, store_path):
+    d = load(site)
+    in_map(d)
+    assert d.find_elements(By.CSS_SELECTOR, "canvas.leaflet-heatmap-layer") == []
+    toggle = next(label for label in d.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers-overlays label")
+                  if "Heat map" in label.text)
+    toggle.click()
+    wait_for(d, f"{MAP}.state().heat")
+    heat_pixels = ("(() => { const c = document.querySelector('canvas.leaflet-heatmap-layer'); if (!c) return 0;"
+                   " const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
+                   " for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++; return n; })()")
+    assert wait_for(d, heat_pixels) > 1000  # coloured heat, not an empty layer
+    d.switch_to.default_content()
+    lo, _ = load_columns(store_path).day_range()
+    wait_redrawn(d, set_props(d, "time-slider", {"value": [lo + 30, lo + 45]}))
+    in_map(d)
+    try:
+        assert d.execute_script(f"return {MAP}.state().heat;")
+        assert wait_for(d, heat_pixels) > 0
+        checked = [i.is_selected() for i in d.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers-overlays input")]
+        assert checked == [True, True]  # incidents and heat map both still on
+    finally:
+        d.switch_to.default_content()
 
 
 def test_marker_click_selects_the_table_row(site):

@@ -12,11 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from dashboard.callbacks.export import export_text
-from dashboard.callbacks.map_view import payload_for
 from dashboard.callbacks.table import position_of, rows_response
 from dashboard.callbacks.timeline import histogram_figure
-from dashboard.data import (NO_DAY, day_of, filter_from_spec, histogram, load_columns, map_payload, mask_for,
-                            sorted_rows)
+from dashboard.data import (NO_DAY, day_of, filter_from_spec, histogram, load_columns, map_data, map_payload,
+                            mask_for, sorted_rows)
 from geodata.filters import IncidentFilter
 from geodata.store import IncidentStore
 
@@ -60,15 +59,48 @@ def test_undated_incidents_show_only_without_a_window(store_path):
     assert cols.unlocated == 1
 
 
-def test_payload_carries_the_filtered_points(store_path):
-    payload, count = payload_for(str(store_path), {"types": ["Battles"]})
+def unpack(blob: bytes) -> tuple[dict, dict]:
+    """The map's binary message as (header, {column: array}), as the browser reads it."""
+    size = int.from_bytes(blob[:4], "little")
+    head = json.loads(blob[4:4 + size])
+    base = 4 + size
+    assert base % 8 == 0
+    arrays = {name: np.frombuffer(blob, dtype, count, base + offset)
+              for name, (dtype, offset, count) in head["layout"].items()}
+    return head, arrays
+
+
+def test_map_data_carries_the_filtered_points(store_path):
     cols = load_columns(store_path)
-    rows = _decode(payload, "row", "<u4")
-    assert payload["mode"] == "points" and payload["n"] == len(rows) > 0
-    assert {cols.types[t] for t in _decode(payload, "type", "u1")} == {"Battles"}
-    np.testing.assert_allclose(_decode(payload, "lat", "<f4"), cols.lat[rows])
-    assert count.startswith(f"{payload['n']:,} of {cols.n:,} incidents")
-    assert "without coordinates" in count
+    head, a = unpack(map_data(cols, {"types": ["Battles"]}))
+    assert head["mode"] == "points" and head["n"] == len(a["row"]) > 0 and head["client_window"]
+    assert {cols.types[t] for t in a["type"]} == {"Battles"}
+    np.testing.assert_allclose(a["lat"], cols.lat[a["row"]])
+    assert head["total"] == cols.n and head["unlocated"] == 1
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.get("start")] + [{"start": "2024-01-20", "end": "2024-01-20"}])
+def test_the_maps_own_window_selects_what_the_server_would(store_path, spec):
+    """With client_window the map filters by d0/d1 itself: the same rows as mask_for."""
+    cols = load_columns(store_path)
+    head, a = unpack(map_data(cols, spec))
+    assert head["client_window"]
+    lo, hi = head["window_days"]
+    assert (lo, hi) == (day_of(spec["start"]), day_of(spec["end"]))
+    in_window = (a["d0"] != NO_DAY) & (a["d0"] <= hi) & (a["d1"] >= lo)  # atlas_map.js applyWindow
+    expected = np.flatnonzero(mask_for(cols, filter_from_spec(spec)))
+    assert sorted(a["row"][in_window]) == sorted(expected.tolist())
+    assert head["n"] >= in_window.sum()  # everything but the window
+
+
+def test_large_sets_get_the_window_from_the_server(store_path):
+    cols = load_columns(store_path)
+    spec = {"start": "2024-02-01", "end": "2024-02-10"}
+    head, a = unpack(map_data(cols, spec, point_limit=50))  # the whole store is "large" here
+    assert not head["client_window"] and "d0" not in a
+    assert head["n"] == mask_for(cols, filter_from_spec(spec)).sum()
+    head, a = unpack(map_data(cols, {}, point_limit=50))
+    assert head["mode"] == "grid" and a["count"].sum() == cols.n
 
 
 def test_payload_aggregates_to_a_grid_above_the_limit(store_path):

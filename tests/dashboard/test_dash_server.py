@@ -51,6 +51,19 @@ def test_details_route_returns_the_raw_text_as_json(store_path, monkeypatch):
     assert rec["sources"][0]["source"] == "AP"
 
 
+def test_map_data_route_answers_a_spec_with_packed_columns(store_path, monkeypatch):
+    from test_dash_data import unpack
+
+    client = make_client(store_path, monkeypatch)
+    resp = client.post("/api/map-data", json={"countries": ["IR"]})
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/octet-stream"
+    head, arrays = unpack(resp.data)
+    cols = load_columns(store_path)
+    assert [str(cols.ids[r]) for r in arrays["row"]] == ["region"]
+    assert client.post("/api/map-data", data="not json").status_code == 400
+    assert client.post("/api/map-data", json={"start": "yesterday"}).status_code == 400
+
+
 def test_details_of_an_old_version_ask_for_a_reload(store_path, monkeypatch):
     resp = make_client(store_path, monkeypatch).get("/api/incident/0?v=old")
     assert resp.status_code == 409
