@@ -89,6 +89,13 @@ AP_STATES = {
     "sd": "SD", "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA", "wash": "WA", "wva": "WV",
     "wis": "WI", "wisc": "WI", "wyo": "WY", "dc": "DC",
 }
+# Other provinces and states news writes in short ("B.C.", "NSW", "Ont."), as ISO 3166-2 codes;
+# used only when the gazetteer has nothing under the short form.
+_PROVINCE_ABBREVIATIONS = {
+    "bc": ("CA", "BC"), "alta": ("CA", "AB"), "sask": ("CA", "SK"), "ont": ("CA", "ON"),
+    "que": ("CA", "QC"), "nb": ("CA", "NB"), "ns": ("CA", "NS"), "pei": ("CA", "PE"),
+    "nfld": ("CA", "NL"), "nsw": ("AU", "NSW"), "qld": ("AU", "QLD"),
+}
 _POSTAL = frozenset(AP_STATES.values()) | {"AK", "HI", "ID", "IA", "ME", "OH", "UT", "TX"}
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
 _AFTER_COMMA_ABBREV = re.compile(r"^\s*,\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.\s?[A-Z]\.)|(?:[A-Z]{2})\b)")
@@ -216,6 +223,11 @@ class Resolver:
             state = self.state(abbrev)
             if state is not None and all(p.id != state.id for p in places):
                 places.insert(0, state)
+        province = _PROVINCE_ABBREVIATIONS.get(key.replace(" ", ""))
+        if province and not places and (name.rstrip().endswith(".") or bare.isupper()):
+            found = self._province(*province)
+            if found is not None:
+                places.insert(0, found)
         result = tuple(p for p in places if self._allowed(p))
         if not result:
             result = self._fallback_candidates(name)
@@ -255,6 +267,12 @@ class Resolver:
                 if found:
                     return found
         return ()
+
+    def _province(self, country: str, code: str) -> Place | None:
+        key = (country, code)
+        if key not in self._admin1:
+            self._admin1[key] = self.gazetteer.admin1(country, code)
+        return self._admin1[key]
 
     def state(self, postal: str) -> Place | None:
         """A US state by postal code, cached."""

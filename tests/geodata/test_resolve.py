@@ -196,3 +196,9 @@ def test_state_abbreviations_after_a_comma(resolver, text, name, lat, lon):
 def test_derived_demonym_names_a_region(resolver):
     assert resolver.demonym("European").name == "Europe"
     assert resolver.demonym("Californian").feature_class == "admin1"
+
+
+@pytest.mark.parametrize("name, expected", [("B.C.", "British Columbia"), ("NSW", "New South Wales")])
+def test_province_abbreviations(resolver, name, expected):
+    m = resolve_one(resolver, f"Flooding in {name} closed roads.", name)
+    assert m.place is not None and m.place.name == expected
