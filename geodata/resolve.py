@@ -466,8 +466,10 @@ _DEMONYM_CLASSES = ("country", "admin1", "region", "landform")
 # Irregular adjectives of places the demonym table may not list.
 _IRREGULAR_DEMONYMS = {"english": "England", "scottish": "Scotland", "scots": "Scotland", "welsh": "Wales"}
 # (adjective ending, place ending), most specific first: European -> Europe, African -> Africa,
-# Ossetian -> Ossetia, Kurdish -> Kurdistan.
-_DEMONYM_ENDINGS = (("ean", "e"), ("ian", "ia"), ("an", "a"), ("ish", "istan"), ("i", ""))
+# Ossetian -> Ossetia, Ontarian -> Ontario, Ohioan -> Ohio, Kurdish -> Kurdistan.
+_DEMONYM_ENDINGS = (
+    ("ean", "e"), ("ian", "ia"), ("ian", "io"), ("an", "a"), ("an", ""), ("ish", "istan"), ("i", ""),
+)
 
 
 def _demonym_stems(word: str) -> list[str]:
