@@ -315,7 +315,9 @@ def _full_pipeline():
     from ingest.nlp import MODEL
 
     with _LOAD_LOCK:
-        return spacy.load(MODEL)
+        # No NER: the caller's doc already has the entities; the DATE/TIME ones are copied
+        # over (see `_parsed`), which saves a second NER pass over the cue sentences.
+        return spacy.load(MODEL, exclude=["ner"])
 
 
 def _parsed(doc):
@@ -344,11 +346,21 @@ def _parsed(doc):
     if not wanted:
         return None
     masked = list(_BLANKED.sub(" ", text))
+    kept: list[tuple[int, int]] = []
     for k in sorted(wanted):
         if k < len(sents):
             a, b = sents[k].start_char, sents[k].end_char
             masked[a:b] = text[a:b]
-    return _full_pipeline()("".join(masked))
+            kept.append((a, b))
+    parsed = _full_pipeline()("".join(masked))
+    dates = []
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME") and any(a <= ent.start_char and ent.end_char <= b for a, b in kept):
+            span = parsed.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="contract")
+            if span is not None:
+                dates.append(span)
+    parsed.set_ents(dates, default="outside")
+    return parsed
 
 
 _BLANKED = re.compile(r"[^\n]")
