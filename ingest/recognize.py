@@ -14,6 +14,10 @@ Organisations are not places: a name inside an ORG entity ("the Jerusalem Post")
 here, and a place entity followed by an organisation word ("Jerusalem Post", "Texas Tech
 University", "Aleppo Airlines") is dropped. Demonyms ("Iranian", "Iranians") come out with
 kind="demonym": they name the country's people, never where something happened.
+
+Three places the model leaves untagged are read from the text itself: datelines ("COLUMBUS,
+Ohio (AP) -"), a known name after "in"/"near" ("found in Glen Allen"), and places written inside
+hashtags ("#FreeGaza", "#SierraLeone").
 """
 
 from __future__ import annotations
