@@ -292,8 +292,8 @@ class AtlasPlaces:
                     lower_next = nxt is not None and nxt.is_alpha and nxt.is_lower
                     if (tok.is_upper or tok.is_sent_start and lower_next) and not info.broad:
                         continue  # "Mobile homes...", "COME ON": too often not a place
-                    if _inside_longer_name(doc, i, j):
-                        continue  # "Officer Flores", "Ripley Street": part of another name
+                    if _inside_longer_name(doc, i, j) or _after_honorific(doc[i:j]):
+                        continue  # "Officer Flores", "Ripley Street", "Mr. Chen": another name
                 match = Span(doc, i, j, label=self._label_for(info))
                 break
             if match is not None:
