@@ -29,7 +29,8 @@
   // Bridge state: the latest data (so a reloaded iframe can be fed again), the window the
   // user last chose, the request in flight, and timings for tests and benchmarks.
   var bridge = {
-    ready: false, latest: null, latestKey: null, window: null, spec: null, pending: null, token: 0,
+    ready: false, latest: null, latestKey: null, window: null, shown: null, spec: null, pending: null, token: 0,
+    waiting: [],
     seq: 0, sentAt: 0, drawnSeq: 0, lastDrawn: null, requests: 0, windowPosts: 0
   };
 
@@ -87,9 +88,42 @@
     return true;
   }
 
+  function postWindow(win) {
+    bridge.window = win;
+    bridge.shown = win;
+    bridge.windowPosts += 1;
+    return post({type: 'atlas:window', window: win});
+  }
+
+  /** Whether the map holds data it can apply a window to for the current filters. */
+  function clientReady() {
+    return !!(bridge.latest && bridge.latest.meta.client_window && !bridge.pending &&
+      bridge.latestKey === baseKey(bridge.spec));
+  }
+
+  /**
+   * A promise of `value` once the map has drawn (or after `ms`): work the user does not
+   * wait for (the histogram's shading, the table's reload) runs after the map's redraw
+   * instead of competing with it for the page's one main thread.
+   */
+  function afterDraw(value, ms) {
+    return new Promise(function (resolve) {
+      var done = false;
+      var finish = function () {
+        if (!done) {
+          done = true;
+          resolve(value);
+        }
+      };
+      bridge.waiting.push(finish);
+      setTimeout(finish, ms || 400);
+    });
+  }
+
   function sendData() {
     if (bridge.latest) {
       // The map applies the window itself only when the data allows it (client_window).
+      bridge.shown = bridge.latest.meta.client_window ? bridge.window : bridge.latest.meta.window_days;
       post({type: 'atlas:data', meta: bridge.latest.meta, buffer: bridge.latest.buffer,
         window: bridge.latest.meta.client_window ? bridge.window : null});
     }
@@ -153,6 +187,11 @@
         text += ' (' + msg.unlocated.toLocaleString('en') + ' without coordinates not shown)';
       }
       window.dash_clientside.set_props(IDS.count, {children: text});
+      var waiting = bridge.waiting;
+      bridge.waiting = [];
+      waiting.forEach(function (finish) {
+        setTimeout(finish, 0);
+      });
     } else if (msg.type === 'atlas:select' && typeof msg.row === 'number') {
       window.dash_clientside.set_props(IDS.selected, {data: {row: msg.row, from: 'map', t: Date.now()}});
     }
@@ -210,8 +249,9 @@
         return NO();
       }
       var key = baseKey(spec);
+      var win = windowOf(spec);
       bridge.spec = spec;
-      bridge.window = windowOf(spec);
+      bridge.window = win;
       if (bridge.pending) {
         if (bridge.pending.key === key) {
           // Same data on its way: it is sent with the latest window when it arrives
@@ -220,8 +260,10 @@
         }
       } else if (bridge.latest && bridge.latestKey === key) {
         if (bridge.latest.meta.client_window) {
-          bridge.windowPosts += 1;
-          post({type: 'atlas:window', window: bridge.window});
+          // sliderToMap has usually posted this window already.
+          if (!sameWindow(win, bridge.shown)) {
+            postWindow(win);
+          }
           return bridge.seq;
         }
         if (sameWindow(bridge.latest.meta.window_days, bridge.window)) {
@@ -245,12 +287,30 @@
       return [row, {row: row, from: 'table', t: Date.now()}];
     },
 
-    refreshTable: function () {
-      var api = gridApi();
-      if (api) {
-        api.purgeInfiniteCache();
+    /**
+     * A slider move: post the window straight into the map when it can apply it, one
+     * callback earlier than requestMap (which the filter spec triggers) would.
+     */
+    sliderToMap: function (value, meta) {
+      if (!value || !meta || meta.lo === null || meta.lo === undefined || !clientReady()) {
+        return NO();
       }
-      return Date.now();
+      var win = value[0] > meta.lo || value[1] < meta.hi ? [value[0], value[1]] : null;
+      if (sameWindow(win, bridge.shown)) {
+        return NO();
+      }
+      postWindow(win);
+      return bridge.seq;
+    },
+
+    refreshTable: function () {
+      return afterDraw(null).then(function () {
+        var api = gridApi();
+        if (api) {
+          api.purgeInfiniteCache();
+        }
+        return Date.now();
+      });
     },
 
     /** A marker click: select the row once the grid has loaded its block. */
@@ -274,8 +334,15 @@
       return selected.row;
     },
 
-    /** The histogram with the current window shaded, and the window as text. */
+    /** The histogram with the current window shaded, and the window as text (after the map). */
     shadeWindow: function (hist, value, meta) {
+      var trig = (window.dash_clientside.callback_context.triggered || [{prop_id: ''}])[0].prop_id;
+      var result = root.atlas.shade(hist, value, meta);
+      // Only a window change waits for the map; new histogram data is drawn at once.
+      return trig.indexOf('time-slider') === 0 ? afterDraw(result) : result;
+    },
+
+    shade: function (hist, value, meta) {
       var label = 'All dates';
       if (!hist) {
         return [NO(), label];

@@ -3,15 +3,21 @@
 For each N (synthetic stores, built once under benchmarks/out/), it starts the dashboard
 (`incident-atlas serve`) and measures, as medians:
 
-- first load: page navigation until the map reports its markers drawn;
+- first load: page navigation until the map reports its markers drawn; the first load of
+  a fresh browser profile (cold cache) and the median of the later ones (warm cache);
 - slider move: a timeline window change (set through Dash, as the slider does) until the
   map has redrawn; windows of 30, 90 and 180 days and the full range, in turn;
-- server callback: the map callback's function (`payload_for`), in process, warm cache;
+- server time per slider move: what the server computes for that move. With the atlas
+  design it is nothing when the map applies the window itself (client_window: the page
+  counts its data requests to check that none was made); otherwise the map-data function
+  (`dashboard.data.map_data`, in process, warm cache). For the reference design, the
+  callback's own time, measured inside its server;
 - server peak RSS (VmHWM of the server process).
 
 The reference ("obvious") design rebuilds a folium map with MarkerCluster per slider move
 and sends it as html.Iframe(srcDoc=...); it runs in the same session at the sizes given by
---reference (Leaflet served locally for both, so neither depends on a CDN).
+--reference, each step capped at --reference-cap seconds (Leaflet served locally for both,
+so neither depends on a CDN).
 
 Usage::
 
@@ -106,10 +112,19 @@ def reference_server(db: str, port: int) -> None:
         with IncidentStore(db, create=False) as store:
             frame = store.incidents_frame(IncidentFilter(start=date_of(lo), end=date_of(hi)))
         m = OfflineMap(location=[20, 10], zoom_start=2, tiles=None)
+        # MarkerCluster refuses a map without maxZoom ("Map has no maxZoom specified"), which
+        # a tile layer would set; this page has no tiles (offline), so set it on the map.
+        m.options["maxZoom"] = 18
         cluster = LocalCluster().add_to(m)
         for r in frame.dropna(subset=["lat", "lon"]).itertuples():
             folium.Marker([r.lat, r.lon], popup=folium.Popup(str(r.title), parse_html=True)).add_to(cluster)
         m.get_root().header.add_child(folium.Element(f'<meta name="ref-key" content="{lo}-{hi}">'))
+        # folium's popups build their content with jQuery (`$(`<div>...`)[0]`), which its
+        # default page loads from a CDN; OfflineMap loads no CDN, so give the page the one
+        # jQuery call folium makes. Without it every popup threw and no marker was drawn.
+        m.get_root().header.add_child(folium.Element(
+            "<script>window.$ = function (html) { var t = document.createElement('template');"
+            " t.innerHTML = String(html).trim(); return [t.content.firstElementChild]; };</script>"))
         return m.get_root().render()
 
     cols = load_columns(db)
@@ -122,9 +137,18 @@ def reference_server(db: str, port: int) -> None:
         html.Iframe(id="ref-frame", style={"width": "1200px", "height": "600px"}),
     ])
 
+    timings: list[float] = []
+
     @app.callback(Output("ref-frame", "srcDoc"), Input("time-slider", "value"))
     def update(value: list[int]) -> str:
-        return build(*value)
+        t0 = time.perf_counter()
+        page = build(*value)
+        timings.append(time.perf_counter() - t0)
+        return page
+
+    @app.server.route("/ref-timings")
+    def ref_timings() -> Any:
+        return json.dumps(timings)
 
     app.run(host="127.0.0.1", port=port)
 
@@ -138,7 +162,7 @@ return !!(meta && meta.content === key && doc.querySelector('.leaflet-marker-ico
 """
 
 REF_MOVE = """
-const [value, key, done] = arguments;
+const [value, key, cap, done] = arguments;
 const t0 = performance.now();
 window.dash_clientside.set_props('time-slider', {value: value});
 (function poll() {
@@ -146,7 +170,7 @@ window.dash_clientside.set_props('time-slider', {value: value});
   const doc = f && f.contentDocument;
   const meta = doc && doc.querySelector('meta[name=ref-key]');
   if (meta && meta.content === key && doc.querySelector('.leaflet-marker-icon')) { done(performance.now() - t0); return; }
-  if (performance.now() - t0 > 240000) { done(-1); return; }
+  if (performance.now() - t0 > cap) { done(-1); return; }
   setTimeout(poll, 5);
 })();
 """
@@ -160,7 +184,7 @@ window.dash_clientside.set_props('time-slider', {value: value});
 (function poll() {
   if (bridge.state().drawnSeq > before) { done(bridge.state().lastDrawn.at - t0); return; }
   if (performance.now() - t0 > 120000) { done(-1); return; }
-  setTimeout(poll, 2);
+  setTimeout(poll, 1);
 })();
 """
 
@@ -193,8 +217,7 @@ def stop(proc: subprocess.Popen) -> None:
 def measure_atlas(n: int, db: Path, loads: int, moves: int) -> dict[str, Any]:
     from atlas_browser import browser, free_port, wait_for
 
-    from dashboard.callbacks.map_view import payload_for
-    from dashboard.data import date_of, load_columns
+    from dashboard.data import date_of, load_columns, map_data
 
     port = free_port()
     proc = start([sys.executable, "-m", "ingest.cli.main", "serve", "--db", str(db), "--port", str(port)], port)
@@ -202,35 +225,51 @@ def measure_atlas(n: int, db: Path, loads: int, moves: int) -> dict[str, Any]:
     try:
         first_loads = []
         with browser(1400, 1000) as d:
-            d.set_script_timeout(100)
+            d.set_script_timeout(130)
             for _ in range(loads):
                 t0 = time.perf_counter()
                 d.get(url)
-                wait_for(d, "window.dash_clientside.atlas && window.dash_clientside.atlas.state().drawnSeq >= 1", 300)
+                wait_for(d, "window.dash_clientside.atlas && window.dash_clientside.atlas.state().drawnSeq >= 1", 300,
+                         poll=0.005)
                 first_loads.append(time.perf_counter() - t0)
+                time.sleep(1.0)  # let the histogram and table finish before the next step
             lo, hi = load_columns(db).day_range()
+            before = d.execute_script("return window.dash_clientside.atlas.state();")
             slider = []
             for value in windows(lo, hi, moves):
                 slider.append(d.execute_async_script(ATLAS_MOVE, value) / 1000)
+                time.sleep(0.3)  # the table and count catch up asynchronously; not timed
+            after = d.execute_script("return window.dash_clientside.atlas.state();")
             mode = d.execute_script("return document.getElementById('map-frame').contentWindow"
                                     ".dash_clientside.atlasMap.state().mode;")
         rss = peak_rss_mb(proc.pid)
     finally:
         stop(proc)
-    # The map callback's own work, in process and warm, for the same windows.
-    payload_for(str(db), {})
+    client_window = bool(after["clientWindow"])
+    # The server's work per move, in process and warm, for the same windows: nothing when
+    # the map applied the window itself (and no request was made: checked below).
+    cols = load_columns(db)
+    t0 = time.perf_counter()
+    map_data(cols, {})
+    base_request = time.perf_counter() - t0
     server = []
     for value in windows(lo, hi, moves):
         spec = {} if value == [lo, hi] else {"start": str(date_of(value[0])), "end": str(date_of(value[1]))}
+        if client_window:
+            server.append(0.0)
+            continue
         t0 = time.perf_counter()
-        payload_for(str(db), spec)
+        map_data(cols, spec)
         server.append(time.perf_counter() - t0)
     return {"design": "atlas", "n": n, "first_load": first_loads, "slider": slider, "server": server,
-            "rss_mb": rss, "mode_full_range": mode}
+            "rss_mb": rss, "mode_full_range": mode, "client_window": client_window,
+            "slider_requests": after["requests"] - before["requests"], "base_request": base_request}
 
 
-def measure_reference(n: int, db: Path, moves: int) -> dict[str, Any]:
-    from atlas_browser import browser, free_port, wait_for
+def measure_reference(n: int, db: Path, moves: int, cap: float) -> dict[str, Any]:
+    import urllib.request
+
+    from atlas_browser import browser, free_port
 
     from dashboard.data import load_columns
 
@@ -238,44 +277,75 @@ def measure_reference(n: int, db: Path, moves: int) -> dict[str, Any]:
     proc = start([sys.executable, __file__, "--reference-server", str(db), "--port", str(port)], port)
     url = f"http://127.0.0.1:{port}/"
     lo, hi = load_columns(db).day_range()
+    slider: list[float] = []
+    first = -1.0
     try:
         with browser(1400, 1000) as d:
-            d.set_script_timeout(100)
+            d.set_script_timeout(cap + 30)
+            d.set_page_load_timeout(cap + 30)
             t0 = time.perf_counter()
             d.get(url)
-            deadline = time.time() + 300
-            while not d.execute_script(REF_DRAWN, f"{lo}-{hi}") and time.time() < deadline:
+            deadline = time.time() + cap
+            while time.time() < deadline:
+                if d.execute_script(REF_DRAWN, f"{lo}-{hi}"):
+                    first = time.perf_counter() - t0
+                    break
                 time.sleep(0.02)
-            first = time.perf_counter() - t0
-            slider = []
-            for value in windows(lo, hi, moves):
-                if value == [lo, hi]:
-                    value = [lo, hi - 1]  # a change Dash will send (the full range is the start value)
-                slider.append(d.execute_async_script(REF_MOVE, value, f"{value[0]}-{value[1]}") / 1000)
+            if first >= 0:
+                for value in windows(lo, hi, moves):
+                    if value == [lo, hi]:
+                        value = [lo, hi - 1]  # a change Dash will send (the full range is the start value)
+                    took = d.execute_async_script(REF_MOVE, value, f"{value[0]}-{value[1]}", cap * 1000) / 1000
+                    slider.append(took)
+                    if took < 0:
+                        break  # over the cap: the next moves would be too
         rss = peak_rss_mb(proc.pid)
+        server = json.loads(urllib.request.urlopen(f"{url}ref-timings", timeout=cap).read())
     finally:
         stop(proc)
-    return {"design": "reference", "n": n, "first_load": [first], "slider": slider, "server": [], "rss_mb": rss}
+    # The first timing is the initial full-range build (the first load); the rest are moves.
+    return {"design": "reference", "n": n, "first_load": [first], "slider": slider, "server": server[1:],
+            "rss_mb": rss, "cap": cap}
 
 
-def med(values: list[float]) -> str:
+def med(values: list[float], cap: float | None = None) -> str:
     good = [v for v in values if v >= 0]
     if not good:
-        return "–"
+        return f"> {cap:.0f} s (cap)" if cap and values else "–"
     m = statistics.median(good)
     return f"{m * 1000:.0f} ms" if m < 1 else f"{m:.2f} s"
 
 
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| N | design | first load (median) | slider → redrawn (median) | slider (max) | server callback (median) | server peak RSS |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| N | design | first load, cold cache | first load, warm (median) | slider → redrawn (median) "
+        "| slider (max) | ratio (reference ÷ atlas, median slider) | server time per slider move (median) "
+        "| server peak RSS |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    atlas = {r["n"]: r for r in results if r["design"] == "atlas"}
     for r in results:
-        worst = max(r["slider"]) if r["slider"] else -1
+        good = [v for v in r["slider"] if v >= 0]
+        worst = max(good) if good else -1
+        if r["design"] == "atlas":
+            how = "window applied in the browser" if r.get("client_window") else "window applied by the server"
+            design = f"atlas ({r['mode_full_range']} at full range; {how})"
+            server = ("none (no request: 0 of %d moves reached the server)" % len(r["slider"])
+                      if r.get("client_window") and r.get("slider_requests") == 0 else med(r["server"]))
+            ratio = ""
+            cold, warm = r["first_load"][0], r["first_load"][1:]
+        else:
+            design = "reference (folium MarkerCluster rebuilt into srcDoc)"
+            server = med(r["server"], r.get("cap"))
+            mine = atlas.get(r["n"])
+            ratio = (f"{statistics.median(good) / statistics.median(mine['slider']):.0f}×"
+                     if good and mine and mine["slider"] else ("> %.0f×" % (r["cap"] / statistics.median(mine["slider"]))
+                                                               if mine and r.get("cap") else "–"))
+            cold, warm = r["first_load"][0], []
         lines.append(
-            f"| {r['n']:,} | {r['design']}{' (' + r['mode_full_range'] + ' at full range)' if r.get('mode_full_range') else ''} "
-            f"| {med(r['first_load'])} | {med(r['slider'])} | {med([worst])} | {med(r['server'])} | {r['rss_mb']:.0f} MB |"
+            f"| {r['n']:,} | {design} | {med([cold], r.get('cap'))} | {med(warm) if warm else '–'} "
+            f"| {med(r['slider'], r.get('cap'))} | {med([worst], r.get('cap'))} | {ratio} | {server} "
+            f"| {r['rss_mb']:.0f} MB |"
         )
     return "\n".join(lines)
 
@@ -283,8 +353,11 @@ def table(results: list[dict[str, Any]]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000, 1_000_000])
-    parser.add_argument("--reference", type=int, nargs="*", default=[1_000, 10_000])
-    parser.add_argument("--loads", type=int, default=3)
+    parser.add_argument("--reference", type=int, nargs="*", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--reference-cap", type=float, default=150.0,
+                        help="seconds; a reference step taking longer is reported as over the cap")
+    parser.add_argument("--reference-moves", type=int, default=4)
+    parser.add_argument("--loads", type=int, default=4)
     parser.add_argument("--moves", type=int, default=8)
     parser.add_argument("--reference-server", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
@@ -297,10 +370,14 @@ def main() -> int:
         db = store_for(n)
         print(f"N={n:,}: atlas design…", file=sys.stderr, flush=True)
         results.append(measure_atlas(n, db, args.loads, args.moves))
+        print(json.dumps(results[-1]), file=sys.stderr, flush=True)
         if n in args.reference:
             print(f"N={n:,}: reference design…", file=sys.stderr, flush=True)
-            results.append(measure_reference(n, db, max(3, args.moves // 2)))
-    md = table(results)
+            moves = args.reference_moves if n < 100_000 else min(args.reference_moves, 2)
+            results.append(measure_reference(n, db, moves, args.reference_cap))
+            print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+    load = os.getloadavg()
+    md = table(results) + f"\n\nLoad average when the run finished: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} (1/5/15 min)."
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "dashboard.md").write_text(md + "\n", encoding="utf-8")
     (OUT / "dashboard.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

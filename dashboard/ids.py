@@ -9,6 +9,7 @@ from __future__ import annotations
 # map
 MAP_FRAME = "map-frame"              # the iframe holding the Folium map page (/map)
 MAP_ACK = "map-ack"                  # dcc.Store: dummy output of the clientside data sender
+MAP_WINDOW_ACK = "map-window-ack"    # dcc.Store: dummy output of the slider -> map shortcut
 MAP_SELECTED = "map-selected"        # dcc.Store: {"row": int, "from": "map"|"table"}
 MAP_FOCUS_ACK = "map-focus-ack"      # dcc.Store: dummy output of the table -> map focus
 

@@ -197,6 +197,7 @@ def build_layout(meta: LayoutMeta) -> html.Div:
             ]),
             dcc.Store(id=ids.FILTER_SPEC),
             dcc.Store(id=ids.MAP_ACK),
+            dcc.Store(id=ids.MAP_WINDOW_ACK),
             dcc.Store(id=ids.MAP_SELECTED),
             dcc.Store(id=ids.MAP_FOCUS_ACK),
             dcc.Store(id=ids.TABLE_REFRESH_ACK),

@@ -12,7 +12,7 @@ reports drawn. Marker clicks come back through assets/atlas_dash.js into `MAP_SE
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Input, Output, clientside_callback
+from dash import ClientsideFunction, Input, Output, State, clientside_callback
 
 from dashboard import ids
 
@@ -20,6 +20,16 @@ clientside_callback(
     ClientsideFunction(namespace="atlas", function_name="requestMap"),
     Output(ids.MAP_ACK, "data"),
     Input(ids.FILTER_SPEC, "data"),
+)
+
+# A slider move goes straight to the map when the map can apply the window itself: one
+# clientside step instead of two (slider -> filter spec -> requestMap).
+clientside_callback(
+    ClientsideFunction(namespace="atlas", function_name="sliderToMap"),
+    Output(ids.MAP_WINDOW_ACK, "data"),
+    Input(ids.TIME_SLIDER, "value"),
+    State(ids.TIME_META, "data"),
+    prevent_initial_call=True,
 )
 
 clientside_callback(
