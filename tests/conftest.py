@@ -59,7 +59,9 @@ class FakeNominatim(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def nominatim_url(monkeypatch):
+def fake_nominatim(monkeypatch):
+    """A local server answering like Nominatim's /search; yields its handler class with `url`,
+    `requests` (what it was asked) and `fail` (answer 500 when set)."""
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     FakeNominatim.requests = []
@@ -68,7 +70,8 @@ def nominatim_url(monkeypatch):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        FakeNominatim.url = f"http://127.0.0.1:{server.server_address[1]}"
+        yield FakeNominatim
     finally:
         server.shutdown()
         server.server_close()

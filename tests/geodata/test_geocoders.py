@@ -9,8 +9,6 @@ from geopy.location import Location
 from geodata.errors import ConfigError, GeocoderError
 from geodata.geocoders import OfflineGeocoder, make_geocoder
 
-from conftest import FakeNominatim
-
 
 @pytest.fixture(scope="module")
 def offline(gazetteer) -> OfflineGeocoder:
@@ -74,31 +72,31 @@ def _nominatim(url, cache_dir):
                          min_delay_seconds=0, max_retries=0, timeout=5)
 
 
-def test_nominatim_answers_are_cached_on_disk(nominatim_url, tmp_path):
-    geocode = _nominatim(nominatim_url, tmp_path)
+def test_nominatim_answers_are_cached_on_disk(fake_nominatim, tmp_path):
+    geocode = _nominatim(fake_nominatim.url, tmp_path)
     loc = geocode("Aleppo")
     assert loc.address == "Aleppo, Syria" and loc.latitude == pytest.approx(36.2021)
-    assert len(FakeNominatim.requests) == 1
-    sent = FakeNominatim.requests[0]
+    assert len(fake_nominatim.requests) == 1
+    sent = fake_nominatim.requests[0]
     assert sent["path"] == "/search" and sent["params"]["q"] == "Aleppo" and sent["agent"] == "incident-atlas-tests"
 
-    again = _nominatim(nominatim_url, tmp_path)("  aleppo ")   # a new process would see the same file
+    again = _nominatim(fake_nominatim.url, tmp_path)("  aleppo ")   # a new process would see the same file
     assert again.raw == loc.raw and again.latitude == loc.latitude
-    assert len(FakeNominatim.requests) == 1
+    assert len(fake_nominatim.requests) == 1
 
 
-def test_nominatim_misses_are_cached_too(nominatim_url, tmp_path):
-    geocode = _nominatim(nominatim_url, tmp_path)
+def test_nominatim_misses_are_cached_too(fake_nominatim, tmp_path):
+    geocode = _nominatim(fake_nominatim.url, tmp_path)
     assert geocode("Nowhere Really") is None
     assert geocode("Nowhere Really") is None
-    assert len(FakeNominatim.requests) == 1
+    assert len(fake_nominatim.requests) == 1
 
 
-def test_nominatim_failures_raise_and_are_not_cached(nominatim_url, tmp_path):
-    geocode = _nominatim(nominatim_url, tmp_path)
-    FakeNominatim.fail = True
+def test_nominatim_failures_raise_and_are_not_cached(fake_nominatim, tmp_path):
+    geocode = _nominatim(fake_nominatim.url, tmp_path)
+    fake_nominatim.fail = True
     with pytest.raises(GeocoderError, match="Aleppo"):
         geocode("Aleppo")
-    FakeNominatim.fail = False
+    fake_nominatim.fail = False
     assert geocode("Aleppo").address == "Aleppo, Syria"
-    assert len(FakeNominatim.requests) == 2
+    assert len(fake_nominatim.requests) == 2
