@@ -338,7 +338,11 @@
     shadeWindow: function (hist, value, meta) {
       var trig = (window.dash_clientside.callback_context.triggered || [{prop_id: ''}])[0].prop_id;
       var result = root.atlas.shade(hist, value, meta);
-      // Only a window change waits for the map; new histogram data is drawn at once.
+      // A window change waits for the map's redraw, and the first histogram for the map's
+      // first drawing (both compete for the one main thread); later histograms draw at once.
+      if (!bridge.drawnSeq) {
+        return afterDraw(result, 5000);
+      }
       return trig.indexOf('time-slider') === 0 ? afterDraw(result) : result;
     },
 

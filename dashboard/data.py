@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from geodata.export import EXPORT_COLUMNS
 from geodata.filters import IncidentFilter
@@ -144,16 +145,35 @@ def _row_index(cols: Columns) -> dict[str, int]:
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Sorted vocabulary of the non-empty values, and int16 codes (-1 for missing)."""
-    filled = np.array(["" if v is None else str(v) for v in values], dtype=object)
-    vocab, inverse = np.unique(filled.astype(str), return_inverse=True) if len(filled) else (np.array([], dtype=str), np.array([], dtype=np.int64))
-    vocab = [str(v) for v in vocab]
-    codes = inverse.astype(np.int16)
-    if "" in vocab:
-        empty = vocab.index("")
-        codes = np.where(codes == empty, -1, codes - (codes > empty)).astype(np.int16)
-        vocab.remove("")
-    return codes, tuple(vocab)
+    """Sorted vocabulary of the non-empty values, and int16 codes (-1 for missing).
+
+    Hash-based (`pandas.factorize`): a million rows cost a fraction of a second and no
+    fixed-width string copy, where ``np.unique`` on strings sorted them all.
+
+    Examples
+    --------
+    >>> codes, vocab = _codes(np.array(["b", None, "a", "", "b"], dtype=object))
+    >>> codes.tolist(), vocab
+    ([1, -1, 0, -1, 1], ('a', 'b'))
+    """
+    raw, uniques = pd.factorize(values)  # None -> -1
+    names = [str(u) for u in uniques]
+    lut = np.full(len(names) + 1, -1, dtype=np.int16)  # indexed by raw code + 1
+    vocab: list[str] = []
+    for k in sorted(range(len(names)), key=names.__getitem__):
+        if names[k] != "":
+            lut[k + 1] = len(vocab)
+            vocab.append(names[k])
+    return lut[raw + 1], tuple(vocab)
+
+
+def _precision_codes(values: np.ndarray) -> np.ndarray:
+    """Index into DATE_PRECISIONS per row; anything else counts as the last ("unknown")."""
+    raw, uniques = pd.factorize(values)
+    last = len(DATE_PRECISIONS) - 1
+    lut = np.array([last] + [DATE_PRECISIONS.index(u) if u in DATE_PRECISIONS else last for u in uniques],
+                   dtype=np.int8)
+    return lut[raw + 1]
 
 
 def _days(values: np.ndarray) -> np.ndarray:
@@ -179,8 +199,7 @@ def columns_from_store(store: IncidentStore, *, version: str, db_path: str = "")
     type_code, types = _codes(a["event_type"])
     country_code, countries = _codes(a["country"])
     source_code, sources = _codes(a["source"])
-    dprec = np.array([DATE_PRECISIONS.index(p) if p in DATE_PRECISIONS else len(DATE_PRECISIONS) - 1
-                      for p in a["date_precision"]], dtype=np.int8)
+    dprec = _precision_codes(a["date_precision"])
     fat = a["fatalities"]
     return Columns(
         version=version,
