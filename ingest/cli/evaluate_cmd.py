@@ -22,6 +22,11 @@ from geodata.errors import AtlasError
 )  # fmt: skip
 @click.option("--force", is_flag=True, help="Overwrite the --predictions file if it exists.")
 @click.option("--prefer-country", default=None, metavar="CC", help="ISO alpha-2 code that wins close calls.")
+@click.option(
+    "--demonyms/--no-demonyms", default=True, show_default=True,
+    help="End to end, score demonyms (\"Iranian\") as mentions of their country; "
+         "--no-demonyms scores place names only, for corpora that do not annotate demonyms.",
+)  # fmt: skip
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Worker processes.")
 @click.pass_context
 def command(
@@ -34,6 +39,7 @@ def command(
     force: bool,
     prefer_country: str | None,
     workers: int,
+    demonyms: bool,
 ) -> None:
     """Run the geoparser on CORPUS and score it with the EUPEG metric.
 
@@ -49,6 +55,7 @@ def command(
       incident-atlas evaluate ../shared/eval/corpora/lgl.jsonl
       incident-atlas evaluate geowebnews --gold-spans --json
       incident-atlas evaluate lgl --limit 50 --predictions lgl-errors.jsonl
+      incident-atlas evaluate geovirus --no-demonyms
     """
     from ingest.evaluation.corpus import corpus_path
     from ingest.evaluation.runner import evaluate
@@ -78,6 +85,7 @@ def command(
             prefer_country=prefer_country.upper() if prefer_country else None,
             progress=not quiet,
             on_record=write if out is not None else None,
+            demonyms=demonyms,
         )
     except AtlasError as err:
         raise click.ClickException(str(err)) from err

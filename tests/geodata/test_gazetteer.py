@@ -14,6 +14,7 @@ import pytest
 from geodata.errors import GazetteerMissing
 from geodata.gazetteer import Gazetteer, normalize_name
 from geodata.model import FEATURE_CLASSES, Place
+from geodata.resolve import haversine_km
 
 DATA = Path(__file__).resolve().parents[2] / "geodata" / "data"
 
@@ -225,3 +226,14 @@ def test_cli_says_how_to_build_a_missing_gazetteer(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["gazetteer", "lookup", "Aleppo"])
     assert result.exit_code == 1 and "incident-atlas gazetteer build" in result.output
     assert "Traceback" not in result.output
+
+
+def test_admin1_point_is_not_its_big_city(gazetteer):
+    """A state placed at its largest city by a source is moved to the middle of its towns."""
+    state = gazetteer.lookup("New York", feature_classes=("admin1",))[0]
+    assert haversine_km(state.lat, state.lon, 43.0, -75.5) < 100  # GeoNames' ADM1 point
+    assert haversine_km(state.lat, state.lon, 40.71, -74.01) > 150  # not New York City
+
+
+def test_curated_place_aliases(gazetteer):
+    assert gazetteer.lookup("SF")[0].name == "San Francisco"

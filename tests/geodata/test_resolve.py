@@ -202,3 +202,19 @@ def test_derived_demonym_names_a_region(resolver):
 def test_province_abbreviations(resolver, name, expected):
     m = resolve_one(resolver, f"Flooding in {name} closed roads.", name)
     assert m.place is not None and m.place.name == expected
+
+
+def test_dotted_initials_of_a_big_city_are_the_city_not_the_state(gazetteer):
+    resolver = Resolver(gazetteer)
+    assert resolver.candidates("L.A.")[0].name == "Los Angeles"
+    assert resolver.candidates("N.Y.")[0].name == "New York"  # no city called that: the state
+
+
+def test_a_bare_county_name_falls_back_to_the_county(gazetteer):
+    found = Resolver(gazetteer).candidates("Oconee")
+    assert found and found[0].feature_class == "admin2" and found[0].name.startswith("Oconee")
+
+
+def test_oceans_beat_small_towns_of_the_same_name(gazetteer):
+    m = resolve_one(Resolver(gazetteer), "Storms over the Atlantic.", "Atlantic")
+    assert m.place.feature_class == "water"

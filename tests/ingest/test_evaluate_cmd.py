@@ -82,3 +82,15 @@ def test_bad_prefer_country_is_a_usage_error(tmp_path: Path):
     corpus.write_text('{"id": "a", "text": "x", "toponyms": []}\n')
     result = run(str(corpus), "--prefer-country", "USA")
     assert result.exit_code == 2 and "alpha-2" in result.output
+
+
+@needs_gazetteer
+def test_no_demonyms_scores_place_names_only(tmp_path: Path):
+    corpus = tmp_path / "tiny.jsonl"
+    text = "Syrian troops entered Aleppo on Monday."
+    corpus.write_text(json.dumps({"id": "d1", "text": text, "toponyms": [
+        {"start": 22, "end": 28, "name": "Aleppo", "lat": 36.2021, "lon": 37.1343}]}) + "\n", encoding="utf-8")
+    with_demonyms = json.loads(run(str(corpus), "--json", "--workers", "1").stdout)
+    without = json.loads(run(str(corpus), "--json", "--workers", "1", "--no-demonyms").stdout)
+    assert with_demonyms["precision"] == 0.5  # "Syrian" is a false positive here
+    assert without["precision"] == 1.0 and without["recall"] == 1.0

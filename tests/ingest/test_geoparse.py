@@ -101,3 +101,27 @@ def test_text_without_places_gives_nothing(geoparser):
 def test_resolve_spans_rejects_spans_outside_the_text(geoparser, span):
     with pytest.raises(ValueError, match="inside the text"):
         geoparser.resolve_spans("Paris is nice", [span])
+
+
+def test_resolve_spans_reads_a_demonym_span_as_its_country(geoparser):
+    text = "Korean and British officials met in Geneva."
+    korean, british = geoparser.resolve_spans(text, [(0, 6), (11, 18)])
+    assert korean.place.country_code == "KR" and british.place.country_code == "GB"
+
+
+def test_resolve_spans_places_an_unknown_name_at_the_focus_of_the_text(geoparser):
+    text = "A parade in New Orleans, Louisiana, closed Zzyzzogle Street; New Orleans police said so."
+    start = text.index("Zzyzzogle Street")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Zzyzzogle Street"))])
+    assert m.place is not None and m.place.name == "New Orleans"
+    assert m.confidence < 0.1  # a guess, and marked as one
+
+
+def test_heads_of_hashtag_compounds_are_not_places(geoparser):
+    found = {m.text for m in geoparser.geoparse("Remembering him today #MartinLutherKingDay #FreeGaza")}
+    assert "Martin" not in found and "Gaza" in found
+
+
+def test_a_name_known_only_as_a_small_towns_alternate_name_is_not_resolved(geoparser):
+    hits = [m for m in geoparser.geoparse("Haha yes the twitter is easy") if m.place is not None]
+    assert not hits

@@ -18,7 +18,7 @@ def ents(nlp, text: str) -> dict[str, str]:
 
 def test_pipeline_is_loaded_once_and_runs_only_what_is_needed(nlp, gazetteer):
     assert load_nlp(gazetteer) is nlp
-    assert nlp.pipe_names == ["senter", "ner", "atlas_places"]
+    assert nlp.pipe_names == ["sentencizer", "ner", "atlas_places"]
 
 
 def test_aleppo_is_relabelled_from_nationality_to_place(nlp):
