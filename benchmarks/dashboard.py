@@ -352,6 +352,30 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def by_window(results: list[dict[str, Any]]) -> str:
+    """Slider medians per window width, atlas against reference, with the ratio."""
+    lines = ["| N | window | atlas (median) | reference | ratio |", "|---:|---|---:|---:|---:|"]
+    atlas = {r["n"]: r for r in results if r["design"] == "atlas"}
+    for ref in (r for r in results if r["design"] == "reference"):
+        mine = atlas.get(ref["n"])
+        if not mine:
+            continue
+        for k, width in enumerate(WINDOWS):
+            ours = [v for j, v in enumerate(mine["slider"]) if j % len(WINDOWS) == k and v >= 0]
+            theirs = [v for j, v in enumerate(ref["slider"]) if j % len(WINDOWS) == k]
+            label = f"{width} days" if width else "full range"
+            if not ours:
+                continue
+            if not theirs:
+                lines.append(f"| {ref['n']:,} | {label} | {med(ours)} | not run (cap) | – |")
+            elif theirs[0] < 0:
+                lines.append(f"| {ref['n']:,} | {label} | {med(ours)} | > {ref['cap']:.0f} s (cap) | – |")
+            else:
+                ratio = statistics.median(theirs) / statistics.median(ours)
+                lines.append(f"| {ref['n']:,} | {label} | {med(ours)} | {med(theirs)} | {ratio:.0f}× |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000, 1_000_000])
@@ -375,11 +399,10 @@ def main() -> int:
         print(json.dumps(results[-1]), file=sys.stderr, flush=True)
         if n in args.reference:
             print(f"N={n:,}: reference design…", file=sys.stderr, flush=True)
-            moves = args.reference_moves if n < 100_000 else min(args.reference_moves, 2)
-            results.append(measure_reference(n, db, moves, args.reference_cap))
+            results.append(measure_reference(n, db, args.reference_moves, args.reference_cap))
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     load = os.getloadavg()
-    md = table(results) + f"\n\nLoad average when the run finished: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} (1/5/15 min)."
+    md = table(results) + "\n\n" + by_window(results) + f"\n\nLoad average when the run finished: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} (1/5/15 min)."
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "dashboard.md").write_text(md + "\n", encoding="utf-8")
     (OUT / "dashboard.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
