@@ -182,16 +182,14 @@ def _in_context(mention: Mention, resolved: list[Mention]) -> Mention:
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:
-    """False when the span is the head of a longer word: "Martin" in "#MartinLutherKingDay" and
-    "Michael" in "#MichaelBrown" name no place. A place may end a camel-case hashtag ("#FreeGaza").
+    """False when the span starts inside a word ("sGaza"); a place may start or end a camel-case
+    hashtag ("#FreeGaza", "#GazaUnderAttack"), as tweets write them.
 
     Examples
     --------
-    >>> _whole_words("#MartinLutherKingDay", 1, 7), _whole_words("#FreeGaza", 5, 9), _whole_words("in #Syria.", 4, 9)
-    (False, True, True)
+    >>> _whole_words("#GazaUnderAttack", 1, 5), _whole_words("#FreeGaza", 5, 9), _whole_words("Ragaza", 2, 6)
+    (True, True, False)
     """
-    if end < len(text) and text[end].isalnum():
-        return False
     if start > 0 and text[start - 1].isalnum():
         return text[start - 1].islower() and text[start].isupper()  # a camel-case boundary
     return True
