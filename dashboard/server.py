@@ -19,7 +19,7 @@ from pathlib import Path
 import flask
 
 from dashboard import vendor
-from dashboard.data import incident_details, load_columns, map_data
+from dashboard.data import POINT_LIMIT, incident_details, load_columns, map_data
 from dashboard.map_builder import MapView, render_map
 from geodata import settings
 from geodata.errors import AtlasError, ConfigError
@@ -152,7 +152,10 @@ def register(server: flask.Flask, *, base: str = "/") -> None:
         if not isinstance(spec, dict):
             return flask.jsonify({"error": "send the filter spec as a JSON object"}), 400
         try:
-            body = map_data(load_columns(flask.current_app.config["ATLAS_DB"]), spec)
+            config = flask.current_app.config
+            # ATLAS_POINT_LIMIT: only tests lower it, to drive the large-store path with a small store.
+            body = map_data(load_columns(config["ATLAS_DB"]), spec,
+                            point_limit=int(config.get("ATLAS_POINT_LIMIT", POINT_LIMIT)))
         except AtlasError as err:
             return flask.jsonify({"error": str(err)}), 503
         except (TypeError, ValueError) as err:  # a malformed spec (bad date, non-numeric fatalities)

@@ -48,14 +48,23 @@ def console_errors(driver) -> list[str]:
 
 
 @contextmanager
-def serve(db: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`incident-atlas serve` on a free port as a subprocess; yields the base URL."""
+def serve(db: Path, *, env: dict[str, str] | None = None, config: dict | None = None) -> Iterator[str]:
+    """`incident-atlas serve` on a free port as a subprocess; yields the base URL.
+
+    With `config`, the app is created the same way (`create_app`) with these Flask config
+    values added, and run by a two-line script instead of the CLI.
+    """
     import os
 
     port = free_port()
+    cmd = [sys.executable, "-m", "ingest.cli.main", "serve", "--db", str(db), "--port", str(port)]
+    if config:
+        cmd = [sys.executable, "-c",
+               "import json, sys; from dashboard.app import create_app; app = create_app(sys.argv[1]); "
+               "app.server.config.update(json.loads(sys.argv[3])); app.run(host='127.0.0.1', port=int(sys.argv[2]))",
+               str(db), str(port), json.dumps(config)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ingest.cli.main", "serve", "--db", str(db), "--port", str(port)],
-        cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cmd, cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -61,10 +61,16 @@ def wait_redrawn(d, before: int) -> dict:
     return d.execute_script(f"return {BRIDGE};")
 
 
-def click_first_title(d) -> tuple[str, int]:
-    """Click the first table row's title cell once the grid has settled; (title, row id)."""
+def click_first_title(d, rows: int | None = None) -> tuple[str, int]:
+    """Click the first table row's title cell once the grid has settled; (title, row id).
+
+    `rows`: wait until the grid holds that many rows (after a filter change the grid reloads
+    once the map has redrawn, so until then it still shows the previous rows).
+    """
     from selenium.common.exceptions import StaleElementReferenceException
 
+    if rows is not None:
+        wait_for(d, f"window.dash_ag_grid.getApi('table-grid').getDisplayedRowCount() === {rows}")
     for _ in range(5):
         wait_for(d, "(() => { const api = window.dash_ag_grid.getApi('table-grid');"
                     " const r = api.getDisplayedRowAtIndex(0); return r && r.data; })()")
@@ -143,6 +149,26 @@ def test_slider_changes_the_markers_and_keeps_the_zoom(site, store_path):
     # Count line and table follow the window.
     wait_for(d, f"document.getElementById('filter-count').textContent.startsWith('{expected:,} of ')")
     wait_for(d, f"window.dash_ag_grid.getApi('table-grid').getDisplayedRowCount() === {expected}")
+
+
+@pytest.mark.parametrize("first", ["filter", "slider"])
+def test_a_filter_and_a_window_changed_together_show_both(site, store_path, first):
+    """A slider move while new data is on its way must not be lost or applied to old data."""
+    d = load(site)
+    lo, _ = load_columns(store_path).day_range()
+    types = "window.dash_clientside.set_props('filter-types', {value: ['Protests']});"
+    window = "window.dash_clientside.set_props('time-slider', {value: [arguments[0], arguments[1]]});"
+    d.execute_script(types + window if first == "filter" else window + types, lo + 20, lo + 50)
+    from dashboard.data import date_of
+
+    cols = load_columns(store_path)
+    expected = int(mask_for(cols, filter_from_spec({"types": ["Protests"], "start": str(date_of(lo + 20)),
+                                                     "end": str(date_of(lo + 50))})).sum())
+    assert 0 < expected < cols.n
+    wait_for(d, f"document.getElementById('filter-count').textContent.startsWith('{expected:,} of ')")
+    time.sleep(0.5)  # nothing later may overwrite it
+    assert map_state(d)["n"] == expected
+    assert d.find_element(By.ID, "filter-count").text.startswith(f"{expected:,} of ")
 
 
 def test_heat_map_toggle_shows_heat_and_survives_a_slider_move(site, store_path):
@@ -242,7 +268,7 @@ def test_playback_advances_the_window(site):
 def test_script_in_a_title_stays_text(site):
     d = load(site)
     wait_redrawn(d, set_props(d, "filter-text", {"value": "Shelling"}))
-    title, _ = click_first_title(d)
+    title, _ = click_first_title(d, rows=1)
     assert title == XSS_TITLE
     in_map(d)
     wait_for(d, "document.querySelector('.atlas-popup-title')")
@@ -302,3 +328,27 @@ def test_html_snapshot_opens_with_no_network(site, store_path, tmp_path):
     schemes = {urlparse(u).scheme for u in requested_urls(d)}
     assert schemes <= {"file", "data", "blob", "about", "chrome"}, schemes
     assert console_errors(d) == []
+
+
+def test_above_the_point_limit_the_server_applies_the_window_and_sends_a_grid(store_path):
+    """The large-store path (above POINT_LIMIT, as at a million incidents), with a small store."""
+    with serve(store_path, config={"ATLAS_POINT_LIMIT": 50}) as url, browser() as d:
+        d.get(url)
+        wait_for(d, f"window.dash_clientside.atlas && {BRIDGE}.drawnSeq >= 1", 30)
+        state = map_state(d)
+        assert state["mode"] == "grid" and not state["clientWindow"] and state["cells"] + state["clusters"] > 0
+        in_map(d)
+        assert "aggregated into" in d.find_element(By.CSS_SELECTOR, ".atlas-status").text
+        d.switch_to.default_content()
+        requests = d.execute_script(f"return {BRIDGE}.requests;")
+        lo, _ = load_columns(store_path).day_range()
+        wait_redrawn(d, set_props(d, "time-slider", {"value": [lo + 10, lo + 14]}))
+        assert d.execute_script(f"return {BRIDGE}.requests;") == requests + 1  # the server applied it
+        from dashboard.data import date_of
+
+        cols = load_columns(store_path)
+        expected = int(mask_for(cols, filter_from_spec({"start": str(date_of(lo + 10)),
+                                                         "end": str(date_of(lo + 14))})).sum())
+        assert 0 < expected <= 50
+        state = map_state(d)
+        assert state["mode"] == "points" and state["n"] == expected
