@@ -378,7 +378,6 @@
       var v = value ? value.slice() : [lo, hi];
       var step = STEP_DAYS[gran] || 1;
       var looping = (loop || []).indexOf('loop') >= 0;
-      var label = disabled ? '▶ Play' : '❚❚ Pause';
       if (trig.indexOf('time-speed') === 0) {
         return [NO(), NO(), NO(), ms];
       }
@@ -429,7 +428,9 @@
       }
       next[1] = Math.min(next[1], hi);
       next[0] = Math.min(next[0], next[1]);
-      return [next, false, label, ms];
+      // Only the window moves: a tick computed just before a Pause click must not switch
+      // the interval back on (its State still said "playing").
+      return [next, NO(), NO(), NO()];
     },
 
     /** Read-only bridge numbers for tests and benchmarks. */
