@@ -175,6 +175,7 @@ class _Group:
     container_bonus: dict[str, float] = field(default_factory=dict)
     best: Place | None = None
     weight: float = 0.0  # how much this group's choice counts as context for the others
+    pair_bonus: dict[str, float] = field(default_factory=dict)
     scores: tuple[float, ...] = ()
 
 
@@ -259,6 +260,10 @@ class Resolver:
     def has_name(self, name: str) -> bool:
         """True when the gazetteer knows this exact name (not just a part of it)."""
         return bool(self.candidates(name)) and _norm_key(name) not in self._fallback_keys
+
+    def is_partial(self, name: str) -> bool:
+        """True when the name's candidates come from a part of it (see `_fallback_candidates`)."""
+        return bool(self.candidates(name)) and _norm_key(name) in self._fallback_keys
 
     def _fallback_candidates(self, name: str) -> tuple[Place, ...]:
         """Candidates of the best-known part of a name the gazetteer lacks: hashtag
@@ -398,6 +403,7 @@ class Resolver:
                     outer_group.container_bonus[outer.id] = W_CONTAINED
 
     def _score(self, groups: list[_Group], demonym_places: list[Place]) -> None:
+        _pair_bonus(groups)
         # pass 1: context-free choice, to learn the document's focus
         for g in groups:
             g.scores = tuple(self._base(g, p, pr) for p, pr in zip(g.candidates, g.priors))
@@ -458,7 +464,7 @@ class Resolver:
             g.best = None
 
     def _base(self, g: _Group, place: Place, place_prior: float) -> float:
-        s = place_prior + g.container_bonus.get(place.id, 0.0)
+        s = place_prior + g.container_bonus.get(place.id, 0.0) + g.pair_bonus.get(place.id, 0.0)
         if self.prefer_country and place.country_code == self.prefer_country:
             s += W_PREFER
         if g.pinned is not None and place.id == g.pinned.id:
@@ -592,6 +598,40 @@ def _priors(candidates: Sequence[Place], query: str = "") -> tuple[float, ...]:
                 # the city inherits its province's standing and goes before it
                 priors[k] = max(priors[k], priors[hit[0]] + 0.2)
     return tuple(priors)
+
+
+# Namesakes that sit together: a reading of one name next to a reading of another name in the
+# same text ("Paris" and "Henry County" are Paris, Tennessee; "Columbus" with "Harris County"
+# is Columbus, Georgia) is likelier, whichever readings currently lead.
+W_PAIR = 1.5
+PAIR_KM = 40.0
+_PAIR_CLASSES = frozenset({"city", "admin2"})
+
+
+def _pair_bonus(groups: list[_Group]) -> None:
+    """Give every town or county reading that lies in or at a county reading of another name
+    in the text, or in a state the text names, a bonus of W_PAIR."""
+    locals_ = [(g, p) for g in groups for p in g.candidates if p.feature_class in _PAIR_CLASSES]
+    # a state counts when it is what its name mainly means ("Texas"), not a namesake reading
+    # ("Mexico City" the federal entity, "Upper West" for "WA")
+    states = [(g, g.candidates[k]) for g in groups if g.candidates
+              for k in [max(range(len(g.priors)), key=g.priors.__getitem__)]
+              if g.candidates[k].feature_class == "admin1"]
+    if len(groups) < 2:
+        return
+    for g, p in locals_:
+        if len(g.candidates) < 2 or p.id in g.pair_bonus or g.candidates[0].feature_class == "country":
+            continue  # a country's name means the country ("China", not China, Texas)
+        for h, q in locals_:
+            # a county is one side of the pair: two towns that share names with other towns
+            # ("Toronto" and "Boston", Ohio) meet by chance too often
+            if h is not g and q.id != p.id and "admin2" in (p.feature_class, q.feature_class) and \
+                    haversine_km(p.lat, p.lon, q.lat, q.lon) <= max(PAIR_KM, q.radius_km, p.radius_km):
+                g.pair_bonus[p.id] = W_PAIR
+                break
+        else:
+            if any(h is not g and within(p, q) for h, q in states):
+                g.pair_bonus[p.id] = W_PAIR
 
 
 FOCUS_SATURATION = 0.0  # 0: share of the other places; >0: evidence count that saturates

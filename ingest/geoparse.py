@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from geodata.model import GEO_PRECISION_REGION, Article, Incident, Mention
-from geodata.resolve import Resolver
+from geodata.resolve import Resolver, haversine_km
 from ingest.nlp import load_nlp, sentence_index
 from ingest.recognize import PlaceSpan, recognize, span_from_offsets
 
@@ -124,7 +124,19 @@ class Geoparser:
         resolved = self.resolver.resolve(text, order)
         by_given = {id(s): m for s, m in zip(order, resolved)}
         out = [by_given[id(s)] for s in given]
-        return [m if m.place is not None else _in_context(m, resolved) for m in out]
+        return [m if m.place is not None and not self._stray_part(m, resolved) else _in_context(m, resolved)
+                for m in out]
+
+    def _stray_part(self, mention: Mention, resolved: list[Mention]) -> bool:
+        """True for a name resolved only through a part of it ("West Wing" -> Wing, Norfolk)
+        to a place far from everything else the text names: a worse guess than the text's focus."""
+        if mention.kind != "place" or mention.place is None or not self.resolver.is_partial(mention.text):
+            return False
+        others = [m.place for m in resolved if m.place is not None and m.kind == "place"
+                  and m.place.id != mention.place.id and not self.resolver.is_partial(m.text)]
+        if not others:
+            return False
+        return all(haversine_km(mention.place.lat, mention.place.lon, p.lat, p.lon) > STRAY_PART_KM for p in others)
 
     def parse_article(self, article: Article) -> tuple[list[Mention], list[Incident]]:
         """Mentions and incidents of one article, from one spaCy run.
@@ -154,19 +166,26 @@ class Geoparser:
 # Where a given span the gazetteer does not know ("Royal Street", "Anfield", "the Capitol") most
 # likely lies: the place the text is about. Only towns and smaller divisions qualify, and the
 # answer is marked as a guess (low confidence, region precision).
-_CONTEXT_CLASSES = ("city", "admin2", "admin1")
+_CONTEXT_CLASSES = (("city", "admin2"), ("admin1",))
 CONTEXT_CONFIDENCE = 0.05
+# A part-of-name reading this far from every other place in the text gives way to the focus.
+STRAY_PART_KM = 500.0
 
 
 def _in_context(mention: Mention, resolved: list[Mention]) -> Mention:
-    """`mention` (abstained) placed at the document's focus: the place named most often in the
-    text, the closest mention before the span breaking ties; unchanged when there is none."""
+    """`mention` (abstained) placed at the document's focus: the town named most often in the
+    text (a state if it names no town), the closest mention before the span breaking ties;
+    unchanged when there is none."""
     if mention.kind != "place":
         return mention
     counts: dict[str, int] = {}
-    for m in resolved:
-        if m.place is not None and m.kind == "place" and m.place.feature_class in _CONTEXT_CLASSES:
-            counts[m.place.id] = counts.get(m.place.id, 0) + 1
+    placed = [m for m in resolved if m.place is not None and m.kind == "place"]
+    for classes in _CONTEXT_CLASSES:  # towns first; a state only when the text names no town
+        for m in placed:
+            if m.place.feature_class in classes:  # type: ignore[union-attr]
+                counts[m.place.id] = counts.get(m.place.id, 0) + 1  # type: ignore[union-attr]
+        if counts:
+            break
     if not counts:
         return mention
 
