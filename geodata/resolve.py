@@ -2,20 +2,25 @@
 
 Scoring is a small hand-weighted linear model over evidence a reader would use:
 
-- **prior**: how well known a candidate is (log population) and what it is (a country beats a
-  town of the same name, a town beats a county of the same name);
+- **prior**: how well known a candidate is (log population; log extent for curated regions,
+  seas and landforms) and what it is (a country beats a town of the same name, a town beats a
+  county of the same name);
 - **explicit containment**: "Aleppo, Syria", "Paris, Texas", "Bangor, Maine", "Atlanta, Ga."
   pin the name to the candidate inside the container (and the container to the sense that
   contains it: "Tbilisi, Georgia" is the country);
 - **document focus**: the countries and first-level regions of the other places in the
   article ("Tripoli" with "Benghazi" is in Libya, with "Beirut" in Lebanon), and nearness to
   them (a town near the other towns mentioned);
+- **co-occurring counties and states**: a town in or at a county the text also names, or in
+  a state it names, gains a bonus whichever reading of the other name leads ("Paris" with
+  "Henry County" is Paris, Tennessee); never over a country's own name ("China");
 - **one sense per discourse**: every mention of the same name in an article gets the same
   place, so evidence from any of them counts for all;
 - **options**: `prefer_country` nudges ties towards one country; `allow_classes` /
   `deny_classes` restrict the feature classes.
 
-A name with no candidate (after the class filter) is abstained on: its Mention has
+A name with no candidate (after the class filter), or known only as the alternate name of a
+small town abroad ("Hamas" for Hamm), is abstained on: its Mention has
 ``place=None`` and confidence 0. Every resolved mention gets a confidence in [0, 1] (the
 softmax share of its top score), an ACLED geo_precision and its five best candidates.
 """
