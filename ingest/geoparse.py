@@ -42,8 +42,8 @@ class Geoparser:
     Examples
     --------
     >>> gp = Geoparser()                                              # doctest: +SKIP
-    >>> [(m.text, m.place.country_code) for m in gp.geoparse("Shelling hit Aleppo, Syria.")]
-    [('Aleppo', 'SY'), ('Syria', 'SY')]                               # doctest: +SKIP
+    >>> [(m.text, m.place.country_code) for m in gp.geoparse("Shelling hit Aleppo, Syria.")]  # doctest: +SKIP
+    [('Aleppo', 'SY'), ('Syria', 'SY')]
     """
 
     def __init__(
@@ -208,7 +208,12 @@ def _whole_words(text: str, start: int, end: int) -> bool:
     --------
     >>> _whole_words("#GazaUnderAttack", 1, 5), _whole_words("#FreeGaza", 5, 9), _whole_words("Ragaza", 2, 6)
     (True, True, False)
+    >>> _whole_words("#DCFerguson", 3, 11), _whole_words("#Ebola2014", 6, 10)
+    (True, False)
     """
     if start > 0 and text[start - 1].isalnum():
-        return text[start - 1].islower() and text[start].isupper()  # a camel-case boundary
+        before, first = text[start - 1], text[start]
+        second = text[start + 1] if start + 1 < end else ""
+        # camel-case boundaries: "#FreeGaza", "#DCFerguson", "#2014Ebola"
+        return first.isupper() and (before.islower() or before.isdigit() or (before.isupper() and second.islower()))
     return True

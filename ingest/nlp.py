@@ -343,7 +343,8 @@ JURISDICTION_WORDS = frozenset(
     """police sheriff sheriff's department dept fire council board commission commissioners
     senate house assembly legislature legislative court courts bureau office division agency
     authority schools school government ministry parliament highway patrol attorney
-    election elections health emergency planning treasury""".split()
+    election elections health emergency planning treasury pd fd
+    protest protests protesters riot riots""".split()
 )
 _CONNECTORS = frozenset("of de la del and upon on the el al da do dos du des le les y en sur am an der".split())
 _LOCATIVE = frozenset({"in", "near", "outside", "across", "throughout", "#"})

@@ -154,3 +154,11 @@ def test_datelines_and_places_after_in(geoparser):
     found = by_text(geoparser, "COLUMBUS, Ohio (AP) — Officials said a woman was found in Glen Allen on Monday.")
     assert {"COLUMBUS", "Ohio", "Glen Allen"} <= set(found)
     assert not by_text(geoparser, "He believes in God. It happened in March.")
+
+
+def test_a_place_after_an_acronym_in_a_hashtag(geoparser):
+    assert "Ferguson" in by_text(geoparser, "Marching tonight #DCFerguson")
+
+
+def test_a_towns_police_department_stands_for_the_town(geoparser):
+    assert "Ferguson" in by_text(geoparser, "Reminder: Ferguson PD brought police dogs")
