@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
+
+# Parallel work here is one process per core (ingest, evaluate). A BLAS thread pool in each
+# of them would fight the other processes for the same cores, so keep BLAS single-threaded
+# unless the user chose otherwise. Must run before numpy is first imported.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import click
 
