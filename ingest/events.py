@@ -476,8 +476,12 @@ def _sentence_date(doc, dates: list[DateSpan], head) -> DateSpan | None:
 
 
 def _opens_period(doc, span: DateSpan) -> bool:
-    before = doc.text[max(0, span.start_char - 40): span.start_char].split()
-    return bool(before) and before[-1].lower() in ("since", "until", "till")
+    # The word before the date, found through the tokens: Doc.text rebuilds the whole text.
+    first = doc.char_span(span.start_char, span.end_char, alignment_mode="expand")
+    if first is None:
+        return False
+    before = [t for t in doc[max(0, first.start - 3): first.start] if not t.is_space]
+    return bool(before) and before[-1].lower_ in ("since", "until", "till")
 
 
 def _dominant_date(events: list[_Event]) -> DateSpan | None:

@@ -71,7 +71,8 @@ class Geoparser:
         """Recognised place and demonym spans of a parsed doc."""
         spans = recognize(doc, self._is_demonym, self._is_known, sentences=sentences,
                           place_info=self._place_info)
-        return [s for s in spans if _whole_words(doc.text, s.start, s.end)]
+        text = doc.text  # Doc.text joins every token on each access: read it once
+        return [s for s in spans if _whole_words(text, s.start, s.end)]
 
     def _is_known(self, name: str) -> bool:
         return self.resolver.has_name(name)
