@@ -320,14 +320,14 @@ def _full_pipeline():
         return spacy.load(MODEL, exclude=["ner"])
 
 
-def _parsed(doc):
+def _parsed(doc, mentions: list[Mention]):
     """A doc with the dependency parse and lemmas the event rules read, or None.
 
     The geoparser's pipeline runs only the sentence splitter and NER (it needs no more);
     the event rules need the parser, tagger and lemmatizer, which cost more than the rest
     of the pipeline together. So only the sentences that could hold a cue (see
     `taxonomy.may_hold_cue`), and the sentence after each (a follow-up may place the event
-    more finely), are parsed: every other character is blanked to a space, which keeps all
+    more finely, so only when it names a place), are parsed: every other character is blanked to a space, which keeps all
     character offsets, and newlines stay so paragraphs stay apart. None when no sentence
     can hold a cue. The caller's doc is left untouched.
     """
@@ -342,7 +342,9 @@ def _parsed(doc):
             if not (token.is_punct or token.is_space):
                 words |= word_guesses(token.text)
         if may_hold_cue(words):
-            wanted.update((k, k + 1))
+            wanted.add(k)
+            if k + 1 < len(sents) and _has_place(sents[k + 1], mentions):
+                wanted.add(k + 1)
     if not wanted:
         return None
     masked = list(_BLANKED.sub(" ", text))
@@ -361,6 +363,10 @@ def _parsed(doc):
                 dates.append(span)
     parsed.set_ents(dates, default="outside")
     return parsed
+
+
+def _has_place(sent, mentions: list[Mention]) -> bool:
+    return any(m.kind == "place" and sent.start_char <= m.start < sent.end_char for m in mentions)
 
 
 _BLANKED = re.compile(r"[^\n]")
@@ -541,7 +547,7 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
     [('Peaceful protest', '2024-05-06')]
     """
     caller_sents = list(doc.sents)
-    doc = _parsed(doc)
+    doc = _parsed(doc, mentions)
     if doc is None:
         return []
     sents = list(doc.sents)
