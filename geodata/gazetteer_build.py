@@ -49,6 +49,7 @@ except ImportError:  # not POSIX: concurrent builds just both work, the rename k
 from geodata import settings
 from geodata.errors import GazetteerBuildError
 from geodata.gazetteer import CLASS_RANK, normalize_name
+from geodata.model import haversine_km
 
 log = logging.getLogger(__name__)
 
@@ -119,20 +120,6 @@ def is_latin(name: str) -> bool:
     (True, False)
     """
     return _NON_LATIN.search(name) is None
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km.
-
-    Examples
-    --------
-    >>> round(haversine_km(0, 0, 0, 1))
-    111
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass

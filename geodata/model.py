@@ -176,3 +176,22 @@ def as_date(value: date | datetime | None) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return value
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km on a sphere of radius 6371 km (the EUPEG metric's).
+
+    The one distance function of the project: the resolver, the gazetteer build, events and
+    the evaluation scorer all use it, so "within 161 km" means the same everywhere.
+
+    Examples
+    --------
+    >>> round(haversine_km(60.1695, 24.9354, 59.4370, 24.7536))
+    82
+    >>> round(haversine_km(0.0, 0.0, 0.0, 1.0), 3)
+    111.195
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))

@@ -42,6 +42,7 @@ from geodata.model import (
     Candidate,
     Mention,
     Place,
+    haversine_km,
 )
 
 if TYPE_CHECKING:
@@ -107,20 +108,6 @@ _DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _POSTAL = frozenset(AP_STATES.values()) | {"AK", "HI", "ID", "IA", "ME", "OH", "UT", "TX"}
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
 _AFTER_COMMA_ABBREV = re.compile(r"^\s*,\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.\s?[A-Z]\.)|(?:[A-Z]{2})\b)")
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (R = 6371 km).
-
-    Examples
-    --------
-    >>> round(haversine_km(60.1695, 24.9354, 59.4370, 24.7536))
-    82
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 # Curated regions, seas and landforms have no population; their extent stands in for it, so

@@ -29,14 +29,13 @@ One pass over the sentences:
 from __future__ import annotations
 
 import bisect
-import math
 import re
 import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date  # noqa: F401  (the doctest uses it)
 
-from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place, as_date
+from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place, as_date, haversine_km
 from ingest.dates import NEEDS_PUBLICATION, DateSpan, resolve_dates
 from ingest.fatalities import count_fatalities
 from ingest.taxonomy import TAXONOMY, CueMatch, SubEventType, find_cues, may_hold_cue, sub_event, word_guesses
@@ -266,10 +265,7 @@ def _finer_inside(inner: Place, outer: Place) -> bool:
 
 
 def _km(a: Place, b: Place) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _participants(sent, mentions: list[Mention]) -> set[str]:

@@ -34,6 +34,8 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from geodata.model import haversine_km
+
 EARTH_RADIUS_KM = 6371.0
 # Half the Earth's circumference as EUPEG and Gritta et al. round it: the worst possible
 # error, used to normalise AUC and as the error of a gold toponym the resolver left unresolved.
@@ -87,23 +89,6 @@ class Prediction:
     @property
     def has_coords(self) -> bool:
         return self.lat is not None and self.lon is not None
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km on a sphere of radius 6371 km.
-
-    Examples
-    --------
-    >>> round(haversine_km(0.0, 0.0, 0.0, 1.0), 3)
-    111.195
-    >>> haversine_km(10.0, 20.0, 10.0, 20.0)
-    0.0
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    # min(): rounding can push h a hair above 1 for antipodes, and asin would raise.
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
 def match_mentions(
