@@ -79,7 +79,11 @@ class Geoparser:
 
     def mentions(self, doc: "Doc") -> list[Mention]:
         """Recognise and resolve the places of a doc parsed by `self.nlp`."""
-        return self.resolver.resolve(doc.text, self.spans(doc))
+        resolved = self.resolver.resolve(doc.text, self.spans(doc))
+        # A name known only through a part of it ("Moi Avenue" -> Moi, Norway) that lands far
+        # from every other place in the text is a guess, not a reading: abstain.
+        return [dataclasses.replace(m, place=None, confidence=0.0) if self._stray_part(m, resolved) else m
+                for m in resolved]
 
     # -- public API ----------------------------------------------------------------------
     def geoparse(self, text: str) -> list[Mention]:
