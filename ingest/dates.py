@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from geodata.model import as_date
+from ingest.doctext import doc_text
 
 NEEDS_PUBLICATION = "needs a publication date"
 
@@ -258,7 +259,7 @@ def _sentence_of(bounds: list[tuple[int, int]], char: int) -> int:
 
 
 def _candidate_spans(doc) -> list[tuple[int, int]]:
-    text = doc.text  # Doc.text joins every token on each access: read it once
+    text = doc_text(doc)
     spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
     for m in _EXTRA_SPAN_RE.finditer(text):
         if not any(a < m.end() and m.start() < b for a, b in spans):
@@ -300,7 +301,7 @@ def resolve_dates(doc, published: date | None) -> list[DateSpan]:
     published = as_date(published)  # a datetime would not compare with the days we return
     bounds = _sentence_index(doc)
     out: list[DateSpan] = []
-    full = doc.text  # Doc.text joins every token on each access: read it once
+    full = doc_text(doc)
     for a, b in _candidate_spans(doc):
         text = full[a:b]
         before = full[max(0, a - 40):a].split()  # only the word just before matters

@@ -37,6 +37,7 @@ from datetime import date  # noqa: F401  (the doctest uses it)
 
 from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place, as_date, haversine_km
 from ingest.dates import NEEDS_PUBLICATION, DateSpan, resolve_dates
+from ingest.doctext import doc_text
 from ingest.fatalities import count_fatalities
 from ingest.taxonomy import TAXONOMY, CueMatch, SubEventType, find_cues, may_hold_cue, sub_event, word_guesses
 
@@ -282,7 +283,7 @@ def _paragraphs(doc, sents) -> list[int]:
     """Paragraph number of each sentence: the blank lines before its start."""
     # One pass over the text: Doc.text is rebuilt on each access and counting from the start
     # for every sentence was quadratic.
-    breaks = [m.start() for m in _BLANK_LINE.finditer(doc.text)]
+    breaks = [m.start() for m in _BLANK_LINE.finditer(doc_text(doc))]
     return [bisect.bisect_left(breaks, s.start_char) for s in sents]
 
 
@@ -302,6 +303,7 @@ def _mentions_by_sentence(sents, mentions: list[Mention]) -> list[list[Mention]]
 
 
 _LOAD_LOCK = threading.Lock()
+_PARSE_HERE = object()  # extract_incidents' default: run the event parse itself
 
 
 @lru_cache(maxsize=1)
@@ -312,31 +314,38 @@ def _full_pipeline():
 
     with _LOAD_LOCK:
         # No NER: the caller's doc already has the entities; the DATE/TIME ones are copied
-        # over (see `_parsed`), which saves a second NER pass over the cue sentences.
+        # over (see `_with_dates`), which saves a second NER pass over the cue sentences.
         return spacy.load(MODEL, exclude=["ner"])
 
 
-def _parsed(doc, mentions: list[Mention]):
-    """A doc with the dependency parse and lemmas the event rules read, or None.
+@dataclass(frozen=True)
+class ParsePlan:
+    """What of an article the event rules need parsed: `text` is the article with every
+    character outside the `kept` (start, end) sentences blanked to a space."""
+
+    text: str
+    kept: tuple[tuple[int, int], ...]
+
+
+def plan_parse(doc, mentions: list[Mention]) -> ParsePlan | None:
+    """The sentences of `doc` to parse for events, or None when no sentence can hold a cue.
 
     The geoparser's pipeline runs only the sentence splitter and NER (it needs no more);
     the event rules need the parser, tagger and lemmatizer, which cost more than the rest
     of the pipeline together. So only the sentences that could hold a cue (see
-    `taxonomy.may_hold_cue`), and the sentence after each (a follow-up may place the event
-    more finely, so only when it names a place), are parsed: every other character is blanked to a space, which keeps all
-    character offsets, and newlines stay so paragraphs stay apart. None when no sentence
-    can hold a cue. The caller's doc is left untouched.
+    `taxonomy.may_hold_cue`), and the sentence after each when it names a place (a follow-up
+    may place the event more finely), are parsed: every other character is blanked to a space,
+    which keeps all character offsets, and newlines stay so paragraphs stay apart.
     """
-    if doc.has_annotation("DEP") and doc.has_annotation("LEMMA") and doc.has_annotation("TAG"):
-        return doc
-    text = doc.text
+    text = doc_text(doc)
     sents = list(doc.sents)
     wanted: set[int] = set()
     for k, sent in enumerate(sents):
+        # Word guesses from the sentence's text, not its tokens: building a Token object per
+        # word cost more than the screen saves. Every cue word is plain letters.
         words: set[str] = set()
-        for token in sent:
-            if not (token.is_punct or token.is_space):
-                words |= word_guesses(token.text)
+        for word in _WORD.findall(text, sent.start_char, sent.end_char):
+            words |= word_guesses(word)
         if may_hold_cue(words):
             wanted.add(k)
             if k + 1 < len(sents) and _has_place(sents[k + 1], mentions):
@@ -346,11 +355,37 @@ def _parsed(doc, mentions: list[Mention]):
     masked = list(_BLANKED.sub(" ", text))
     kept: list[tuple[int, int]] = []
     for k in sorted(wanted):
-        if k < len(sents):
-            a, b = sents[k].start_char, sents[k].end_char
-            masked[a:b] = text[a:b]
-            kept.append((a, b))
-    parsed = _full_pipeline()("".join(masked))
+        a, b = sents[k].start_char, sents[k].end_char
+        masked[a:b] = text[a:b]
+        kept.append((a, b))
+    return ParsePlan("".join(masked), tuple(kept))
+
+
+def parse_for_events(items: list[tuple[object, list[Mention]]], batch_size: int = 16) -> list:
+    """For each (doc, mentions), the doc the event rules read (see `plan_parse`), or None.
+
+    The planned texts go through the full pipeline in batches, which is faster than one
+    at a time. The callers' docs are left untouched.
+    """
+    plans = [None if _has_full_parse(doc) else plan_parse(doc, mentions) for doc, mentions in items]
+    todo = [plan.text for plan in plans if plan is not None]
+    parsed = iter(_full_pipeline().pipe(todo, batch_size=batch_size))
+    out = []
+    for (doc, _), plan in zip(items, plans):
+        if _has_full_parse(doc):
+            out.append(doc)
+        else:
+            out.append(None if plan is None else _with_dates(next(parsed), doc, plan.kept))
+    return out
+
+
+def _has_full_parse(doc) -> bool:
+    return doc.has_annotation("DEP") and doc.has_annotation("LEMMA") and doc.has_annotation("TAG")
+
+
+def _with_dates(parsed, doc, kept: tuple[tuple[int, int], ...]):
+    """`parsed` with the DATE/TIME entities of `doc` inside the kept sentences: the second
+    pass runs no NER, the first pass already found them."""
     dates = []
     for ent in doc.ents:
         if ent.label_ in ("DATE", "TIME") and any(a <= ent.start_char and ent.end_char <= b for a, b in kept):
@@ -366,6 +401,7 @@ def _has_place(sent, mentions: list[Mention]) -> bool:
 
 
 _BLANKED = re.compile(r"[^\n]")
+_WORD = re.compile(r"[A-Za-z]+")
 
 
 # --- the pass ---------------------------------------------------------------------------
@@ -512,7 +548,7 @@ def _add_fatalities(ev: _Event, count: int | None) -> None:
     ev.fatalities = count if ev.fatalities is None else max(ev.fatalities, count)
 
 
-def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[Incident]:
+def extract_incidents(doc, mentions: list[Mention], article: Article, parsed=_PARSE_HERE) -> list[Incident]:
     """The incidents an article reports.
 
     Parameters
@@ -524,6 +560,9 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
         index into ``list(doc.sents)``.
     article
         The article; its `published` date anchors relative dates.
+    parsed
+        This article's entry from `parse_for_events` when the caller batched that step;
+        by default it is done here.
 
     Returns
     -------
@@ -543,7 +582,7 @@ def extract_incidents(doc, mentions: list[Mention], article: Article) -> list[In
     [('Peaceful protest', '2024-05-06')]
     """
     caller_sents = list(doc.sents)
-    doc = _parsed(doc, mentions)
+    doc = parse_for_events([(doc, mentions)])[0] if parsed is _PARSE_HERE else parsed
     if doc is None:
         return []
     sents = list(doc.sents)

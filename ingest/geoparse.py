@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from geodata.model import GEO_PRECISION_REGION, Article, Incident, Mention
 from geodata.resolve import Resolver, haversine_km
+from ingest.doctext import doc_text
 from ingest.nlp import load_nlp, sentence_index
 from ingest.recognize import PlaceSpan, recognize, span_from_offsets
 
@@ -71,7 +72,7 @@ class Geoparser:
         """Recognised place and demonym spans of a parsed doc."""
         spans = recognize(doc, self._is_demonym, self._is_known, sentences=sentences,
                           place_info=self._place_info)
-        text = doc.text  # Doc.text joins every token on each access: read it once
+        text = doc_text(doc)
         return [s for s in spans if _whole_words(text, s.start, s.end)]
 
     def _is_known(self, name: str) -> bool:
@@ -79,7 +80,7 @@ class Geoparser:
 
     def mentions(self, doc: "Doc") -> list[Mention]:
         """Recognise and resolve the places of a doc parsed by `self.nlp`."""
-        resolved = self.resolver.resolve(doc.text, self.spans(doc))
+        resolved = self.resolver.resolve(doc_text(doc), self.spans(doc))
         # A name known only through a part of it ("Moi Avenue" -> Moi, Norway) that lands far
         # from every other place in the text is a guess, not a reading: abstain.
         return [dataclasses.replace(m, place=None, confidence=0.0) if self._stray_part(m, resolved) else m
@@ -154,6 +155,24 @@ class Geoparser:
         extract = self._incident_extractor()
         incidents = list(extract(doc, mentions, article)) if extract is not None else []
         return mentions, incidents
+
+    def parse_articles(self, articles: list[Article], *, batch_size: int = 16) -> list[tuple[list[Mention], list[Incident]]]:
+        """`parse_article` for several articles, with both spaCy passes batched.
+
+        spaCy runs a batch of texts faster than the same texts one at a time (about 10% for
+        NER here, 25% for the event parse). An error in any article raises; callers that
+        must isolate bad articles fall back to `parse_article` one by one.
+        """
+        docs = list(self.nlp.pipe([a.text for a in articles], batch_size=batch_size))
+        mentions = [self.mentions(doc) for doc in docs]
+        extract = self._incident_extractor()
+        if extract is None:
+            return [(m, []) for m in mentions]
+        from ingest.events import parse_for_events
+
+        parsed = parse_for_events(list(zip(docs, mentions)), batch_size=batch_size)
+        return [(m, list(extract(doc, m, article, parsed=p)))
+                for doc, m, article, p in zip(docs, mentions, articles, parsed)]
 
     def _incident_extractor(self):
         if self._events is None:

@@ -93,21 +93,52 @@ def _parse_one(article: Article) -> tuple[Article, ParseOutcome]:
         return article, ReadError(article.origin or article.url or "<article>", f"could not parse: {err!r}")
 
 
+def _parse_batch(articles: list[Article]) -> list[tuple[Article, ParseOutcome]]:
+    """Parse a batch with spaCy's batching; if anything in it fails, parse its articles one
+    by one, so that only the bad article fails."""
+    try:
+        return list(zip(articles, _GEOPARSER.parse_articles(articles)))  # type: ignore[union-attr]
+    except Exception:
+        log.debug("batch failed, parsing its %d articles one by one", len(articles), exc_info=True)
+        return [_parse_one(article) for article in articles]
+
+
+# Articles per task: large enough for spaCy's batching to pay, small enough that the two
+# workers finish together and the progress bar moves.
+BATCH = 8
+
+
 def _parse_all(
     articles: list[Article], workers: int, gazetteer_path: str | None, prefer_country: str | None
 ) -> Iterator[tuple[Article, ParseOutcome]]:
-    if workers <= 1 or len(articles) < 8:  # a pool costs more than it saves on a few articles
+    batches = [articles[k : k + BATCH] for k in range(0, len(articles), BATCH)]
+    if workers <= 1 or len(articles) < 2 * BATCH:  # a pool costs more than it saves on a few articles
         _init_worker(gazetteer_path, prefer_country)
-        yield from map(_parse_one, articles)
+        for batch in batches:
+            yield from _parse_batch(batch)
         return
     # fork: workers start in a fraction of a second and share the parent's imported modules.
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(gazetteer_path, prefer_country)) as pool:
         # imap keeps input order, so the store sees articles in the order they were read.
-        yield from pool.imap(_parse_one, articles, chunksize=4)
+        for done in pool.imap(_parse_batch, batches):
+            yield from done
 
 
 # --- parent side -------------------------------------------------------------------------
+
+# spaCy's own limit for one text (Language.max_length): its parser and NER hold the whole
+# text's activations at once. A longer input is a book or a dump, not an article.
+MAX_ARTICLE_CHARS = 1_000_000
+
+
+def _too_long(article: Article) -> ReadError:
+    return ReadError(
+        article.origin or article.url or "<article>",
+        f"text has {len(article.text):,} characters, over the {MAX_ARTICLE_CHARS:,}-character "
+        "limit for one article; split it into several articles",
+    )
+
 
 
 def ingest(
@@ -148,6 +179,9 @@ def ingest(
                 continue
             report.read += 1
             report.warnings.extend(item.warnings)
+            if len(item.text) > MAX_ARTICLE_CHARS:
+                fail(_too_long(item))
+                continue
             if store.has_article(item):
                 report.duplicates += 1
                 continue

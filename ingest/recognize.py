@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from ingest.doctext import doc_text
+
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 CARDINALS = frozenset(
@@ -210,7 +212,7 @@ def recognize(
         sentences = sentence_index(doc)
     from ingest.nlp import EMBEDDED_KEY
 
-    text = doc.text
+    text = doc_text(doc)
     out: list[PlaceSpan] = []
     ents = list(doc.ents)
     if EMBEDDED_KEY in doc.spans:
@@ -348,7 +350,7 @@ def span_from_offsets(doc: Doc, start: int, end: int, sentences: list[int] | Non
     Offsets that do not fall on token boundaries are kept as given; the hints then come from
     the surrounding text alone.
     """
-    text = doc.text
+    text = doc_text(doc)
     span = doc.char_span(start, end, alignment_mode="expand")
     modifier, sentence, label = "", -1, "GPE"
     if span is not None and len(span):

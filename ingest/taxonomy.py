@@ -389,6 +389,19 @@ def _requirements() -> list[tuple[frozenset[str], ...]]:
 _REQUIREMENTS = _requirements()
 
 
+def _index_by_first_word(reqs: list[tuple[frozenset[str], ...]]) -> dict[str, list[tuple[frozenset[str], ...]]]:
+    # Most sentences hold no cue word at all: looking up the words of a sentence beats
+    # testing every cue pattern against it.
+    index: dict[str, list[tuple[frozenset[str], ...]]] = {}
+    for req in reqs:
+        for word in req[0]:
+            index.setdefault(word, []).append(req)
+    return index
+
+
+_REQUIREMENTS_BY_WORD = _index_by_first_word(_REQUIREMENTS)
+
+
 def may_hold_cue(words: set[str]) -> bool:
     """False when no cue can match a sentence with these word guesses (see `word_guesses`).
 
@@ -399,4 +412,8 @@ def may_hold_cue(words: set[str]) -> bool:
     >>> may_hold_cue({"the", "council", "voted", "on", "budget"})
     False
     """
-    return any(all(alternatives & words for alternatives in req) for req in _REQUIREMENTS)
+    return any(
+        all(alternatives & words for alternatives in req[1:])
+        for word in words.intersection(_REQUIREMENTS_BY_WORD)
+        for req in _REQUIREMENTS_BY_WORD[word]
+    )

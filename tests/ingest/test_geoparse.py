@@ -125,3 +125,16 @@ def test_places_at_either_end_of_a_hashtag_compound(geoparser):
 def test_a_name_known_only_as_a_small_towns_alternate_name_is_not_resolved(geoparser):
     hits = [m for m in geoparser.geoparse("Haha yes the twitter is easy") if m.place is not None]
     assert not hits
+
+
+def test_batched_parsing_gives_what_one_article_at_a_time_gives(geoparser):
+    """The pipeline parses articles in batches (spaCy is faster that way); nothing may change."""
+    texts = [
+        SAMPLE.read_text(encoding="utf-8") if SAMPLE.exists() else "Airstrikes near Aleppo killed 22 people on Sunday.",
+        "A quiet council meeting with no places and no events.",
+        "Protesters marched in Nairobi on Tuesday.\n\nPolice fired tear gas in Mombasa the next day.",
+    ]
+    articles = [Article(text=t, published=date(2018, 7, 17), url=f"https://example.org/{k}") for k, t in enumerate(texts)]
+    batched = geoparser.parse_articles(articles, batch_size=2)
+    assert batched == [geoparser.parse_article(a) for a in articles]
+    assert batched[0][1] and batched[2][1], "the event articles yield incidents"

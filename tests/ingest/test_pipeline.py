@@ -1,7 +1,7 @@
 """End to end: files on disk -> `incident-atlas ingest` -> SQLite -> `incident-atlas export`.
 
 Uses the real readers, spaCy model, gazetteer and store, in-process through click's runner
-with one worker (the worker pool is exercised by benchmarks/ingest.py and test_parallel_ingest).
+with one worker (the worker pool is exercised by benchmarks/ingest.py and test_parallel_ingest_*).
 """
 
 from __future__ import annotations
@@ -110,3 +110,43 @@ def test_reference_article_end_to_end_through_export(tmp_path: Path):
     golan = near(33.00, 35.77)
     assert any(f["properties"]["event_type"] == "Battles" and f["properties"]["date_start"] is None for f in golan), golan
     assert not near(31.7683, 35.2137, radius=20), "nothing may be placed at Jerusalem"
+
+
+LGL = ROOT.parent / "shared/eval/corpora/lgl.jsonl"
+
+
+def stored(db: Path) -> tuple[list, list]:
+    with sqlite3.connect(db) as con:
+        mentions = con.execute(
+            "select a.url, m.start, m.text, m.lat, m.lon from mentions m join articles a on a.id = m.article_id "
+            "order by 1, 2").fetchall()
+        incidents = con.execute(
+            "select event_type, date_start, place, lat, lon, fatalities, snippet from incidents order by snippet, lat").fetchall()
+    return mentions, incidents
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="../shared/eval is not beside the repo")
+def test_parallel_ingest_stores_what_one_worker_stores_and_isolates_a_bad_article(tmp_path: Path):
+    """Two workers parse batches of articles with spaCy's batching; the store must not tell.
+
+    Row 5 is over the per-article size limit: it fails alone, named by file and line, and the
+    batch it shares with seven good articles still lands.
+    """
+    rows = [json.loads(line) for line in LGL.read_text(encoding="utf-8").splitlines()[:24]]
+    lines = [json.dumps({"text": r["text"], "title": r["id"], "url": f"https://example.org/{r['id']}",
+                         "published": "2012-03-01"}) for r in rows]
+    lines.insert(4, json.dumps({"text": "Shelling hit Aleppo on Monday. " * 40_000, "title": "huge"}))
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    results = {}
+    for workers in ("1", "2"):
+        db = tmp_path / f"w{workers}.db"
+        result = run("ingest", str(corpus), "--db", str(db), "--workers", workers)
+        assert result.exit_code == 1, result.stderr
+        assert "news.jsonl:5" in result.stderr and "1,000,000-character limit" in result.stderr, result.stderr
+        assert counts(db)[0] == 24, "every good article lands"
+        results[workers] = stored(db)
+    mentions, incidents = results["2"]
+    assert mentions and mentions == results["1"][0]
+    assert incidents == results["1"][1]
