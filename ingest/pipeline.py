@@ -117,12 +117,24 @@ def _parse_all(
         for batch in batches:
             yield from _parse_batch(batch)
         return
+    _cache_name_table(gazetteer_path)
     # fork: workers start in a fraction of a second and share the parent's imported modules.
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(gazetteer_path, prefer_country)) as pool:
         # imap keeps input order, so the store sees articles in the order they were read.
         for done in pool.imap(_parse_batch, batches):
             yield from done
+
+
+def _cache_name_table(gazetteer_path: str | None) -> None:
+    """Build the recogniser's name-table cache here if it is stale (after an import into the
+    gazetteer), so that the workers load it rather than each building it at once."""
+    from geodata.gazetteer import Gazetteer
+    from ingest.nlp import cached_name_table, name_table_is_cached
+
+    gazetteer = Gazetteer(gazetteer_path)
+    if not name_table_is_cached(gazetteer):
+        cached_name_table(gazetteer)
 
 
 # --- parent side -------------------------------------------------------------------------

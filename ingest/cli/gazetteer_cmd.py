@@ -58,6 +58,12 @@ def build_cmd(force: bool, cities: str, progress: bool | None) -> None:
         path = build(force=force, cities=cities, progress=sys.stderr.isatty() if progress is None else progress)
     except AtlasError as err:
         raise _fail(err) from err
+    from geodata.gazetteer import Gazetteer
+    from ingest.nlp import cached_name_table
+
+    # The recogniser's name table, derived from this file: built here once rather than by
+    # each ingest worker on its first run.
+    cached_name_table(Gazetteer(path))
     click.echo(f"gazetteer ready in {time.perf_counter() - started:.1f} s", err=True)
     click.echo(str(path))
 

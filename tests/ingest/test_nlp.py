@@ -54,3 +54,24 @@ def test_sentence_index_counts_sentences(nlp):
     doc = nlp("Rain fell in Paris. Snow fell in Berlin.")
     index = sentence_index(doc)
     assert index[0] == 0 and index[-1] == 1
+
+
+def test_name_table_cache_is_rebuilt_when_the_gazetteer_changes(gazetteer, tmp_path):
+    """Workers load the recogniser's name table from a cache beside the gazetteer; after an
+    import changes the gazetteer the stale cache must not be used."""
+    import os
+    import shutil
+
+    from geodata.gazetteer import Gazetteer
+    from ingest.nlp import build_name_table, cached_name_table, name_table_is_cached
+
+    copy = Gazetteer(shutil.copy(gazetteer.path, tmp_path / "gazetteer.sqlite"))
+    assert not name_table_is_cached(copy)
+    table = cached_name_table(copy)
+    assert name_table_is_cached(copy)
+    assert cached_name_table(copy) == table == build_name_table(copy)
+    assert table["aleppo"].well_known and table["golan heights"].broad
+
+    stat = copy.path.stat()
+    os.utime(copy.path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert not name_table_is_cached(copy), "a changed gazetteer file makes the cache stale"
