@@ -289,9 +289,18 @@ class Gazetteer:
             if not key:
                 continue
             row = conn.execute("SELECT country_code FROM demonym WHERE norm = ?", (key,)).fetchone()
-            if row:
+            if row and (key == norm or not self._names_a_country_or_region(norm)):
                 return self.country(row[0])
         return None
+
+    def _names_a_country_or_region(self, norm: str) -> bool:
+        # "Philippines" and "Laos" are the demonyms "Philippine" and "Lao" plus an s, and
+        # the countries' own names: the place wins, or "in the Philippines" is no place.
+        return self._conn().execute(
+            "SELECT 1 FROM name n JOIN place p ON p.rowid = n.place "
+            "WHERE n.norm = ? AND p.feature_class IN ('country', 'admin1') LIMIT 1",
+            (norm,),
+        ).fetchone() is not None
 
     def iter_names(self, *, min_population: int = 0) -> Iterator[tuple[str, str, int]]:
         """Every (surface name, feature_class, population), for building an entity ruler.

@@ -50,7 +50,10 @@ _LEADERS = (
 )
 _CROWD = "protester protestor demonstrator rioter crowd police"
 _ARMED_TARGETS = ("post|base|checkpoint|convoy|barracks|position|patrol|soldier|troop|army|"
-                  "outpost|garrison|militia|rebel|fighter")
+                  "outpost|garrison|militia|rebel|fighter|commando")
+# ACLED codes an armed group fighting state forces, police included, as a battle; but police
+# attacking or raiding is no battle ("police raided a house"), so police are a target only.
+_POLICE = "police|policeman|policemen"
 _CIVILIAN_TARGETS = ("civilian|villager|village|resident|worshipper|church|mosque|school|market|"
                      "farmer|passenger|family|home|house|camp|student|people")
 
@@ -146,7 +149,7 @@ TAXONOMY: tuple[SubEventType, ...] = (
     # --- Attacks: on an armed target it is a battle, on civilians violence against them --
     SubEventType("Battles", "Armed clash",
                  "Armed, organised groups fight each other (an attack on an armed target).",
-                 _cues(f"attack|storm|raid|ambush|overrun * {_ARMED_TARGETS}",
+                 _cues(f"attack|storm|raid|ambush|overrun|kill * {_ARMED_TARGETS}|{_POLICE}",
                        f"{_ARMED_TARGETS} * attack|ambush|raid")),
     # --- Violence against civilians ---------------------------------------------------------
     SubEventType("Violence against civilians", "Abduction/forced disappearance",

@@ -110,6 +110,13 @@ def test_demonyms_name_their_country(gazetteer):
     assert gazetteer.demonym("Nonexistentian") is None
 
 
+@pytest.mark.parametrize("name", ["Philippines", "Laos"])
+def test_a_countrys_own_name_is_not_a_plural_demonym(gazetteer, name):
+    """"Philippine" + s and "Lao" + s are demonyms in form, but these are the countries' names."""
+    assert gazetteer.demonym(name) is None
+    assert gazetteer.demonym(name[:-1]) is not None  # "Philippine", "Lao" still are
+
+
 def test_every_curated_demonym_resolves(gazetteer):
     bad = [(r["country_code"], r["demonym"]) for r in _rows("demonyms.csv")
            if gazetteer.country(r["country_code"])

@@ -285,10 +285,16 @@ def test_every_sub_event_type_is_documented():
         ("Rioters looted shops.", "Violent demonstration"),
         ("The two sides agreed a ceasefire.", "Agreement"),
         ("Troops advanced on rebel positions.", "Armed clash"),
+        ("Rebels killed 27 police commandos.", "Armed clash"),  # ACLED: fighting police is a battle
     ],
 )
 def test_cues(nlp, sentence, sub_event_type):
     assert sub_event_type in [m.sub_event_type for m in find_cues(nlp(sentence))]
+
+
+def test_police_raiding_or_attacking_is_no_battle(nlp):
+    for sentence in ("Police raided a house.", "Police attacked the demonstrators."):
+        assert "Armed clash" not in [m.sub_event_type for m in find_cues(nlp(sentence))], sentence
 
 
 def test_weapons_talk_without_use_is_not_an_event(nlp):

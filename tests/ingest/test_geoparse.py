@@ -138,3 +138,12 @@ def test_batched_parsing_gives_what_one_article_at_a_time_gives(geoparser):
     batched = geoparser.parse_articles(articles, batch_size=2)
     assert batched == [geoparser.parse_article(a) for a in articles]
     assert batched[0][1] and batched[2][1], "the event articles yield incidents"
+
+
+def test_an_event_in_the_philippines_is_placed_there(geoparser):
+    """A country whose name looks like a plural demonym is still a place an event can be in."""
+    article = Article(text="Muslim rebels killed 27 police commandos in the Philippines on Sunday.",
+                      published=date(2015, 1, 26), url="https://example.org/ph")
+    mentions, incidents = geoparser.parse_article(article)
+    assert [(m.text, m.kind) for m in mentions if m.text == "Philippines"] == [("Philippines", "place")]
+    assert incidents and incidents[0].mention.place.country_code == "PH" and incidents[0].fatalities == 27
