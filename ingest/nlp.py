@@ -345,7 +345,7 @@ class AtlasPlaces:
                 last = doc[j - 1]
                 if any(taken[i:j]) or not (last.is_alpha or last.text == "."):
                     continue
-                if any(t.is_alpha and not (t.is_title or t.is_upper) and t.lower_ not in _CONNECTORS
+                if any(t.is_alpha and not (t.is_title or t.is_upper) and t.lower_ not in CONNECTORS
                        for t in doc[i + 1 : j]):
                     continue
                 info = self.info(doc[i:j].text)
@@ -409,7 +409,8 @@ JURISDICTION_WORDS = frozenset(
     election elections health emergency planning treasury pd fd
     protest protests protesters riot riots""".split()
 )
-_CONNECTORS = frozenset("of de la del and upon on the el al da do dos du des le les y en sur am an der".split())
+# Lower-case words inside place names ("Isle of Man", "Newcastle upon Tyne", "Bosnia and Herzegovina").
+CONNECTORS = frozenset("of de la del and upon on the el al da do dos du des le les y en sur am an der".split())
 _LOCATIVE = frozenset({"in", "near", "outside", "across", "throughout", "#"})
 
 

@@ -116,6 +116,38 @@ def _trim(span: Span) -> Span | None:
     return doc[start:end]
 
 
+_DASHES = frozenset({"-", "–", "—", "|", "/", "//"})
+
+
+def _cut_run_on(span: Span, is_known: Callable[[str], bool]) -> Span:
+    """End a span that runs on past the name, as headlines and tweets make the model do.
+
+    At a spaced dash, a bar or a link: "United Kingdom - Oct 2", "Bodelwyddan http://t.co/x".
+    At a lower-case word that joins no place name, when what comes before it is a known
+    name: "the United States for Treatment" ("Isle of Man" and "Newcastle upon Tyne" keep
+    theirs).
+    """
+    from ingest.nlp import CONNECTORS
+
+    doc = span.doc
+    for k in range(span.start + 1, span.end):
+        tok = doc[k]
+        if (tok.text in _DASHES and doc[k - 1].whitespace_) or tok.like_url or tok.text.startswith(("http", "@")):
+            return doc[span.start : k]
+        if tok.is_alpha and tok.is_lower and tok.lower_ not in CONNECTORS and is_known(doc[span.start : k].text):
+            return doc[span.start : k]
+    return span
+
+
+def _without_sentence_period(text: str, end: int) -> tuple[str, int]:
+    """"Palestine." -> "Palestine": a full stop the tokenizer left on a word that is no
+    abbreviation (abbreviations such as "Calif.", "Tenn." and "U.S." are five letters or fewer)."""
+    word = text[:-1].rsplit(" ", 1)[-1]
+    if text.endswith(".") and len(word) >= 6 and word.isalpha():
+        return text[:-1], end - 1
+    return text, end
+
+
 def _followed_by_org_word(span: Span) -> bool:
     doc = span.doc
     k = span.end
@@ -227,6 +259,8 @@ def recognize(
         span = _trim(ent)
         if span is None:
             continue
+        if label in PLACE_LABELS:
+            span = _cut_run_on(span, is_known)
         if is_demonym(span.text):
             out.append(
                 PlaceSpan(span.text, span.start_char, span.end_char, label, "demonym",
@@ -247,11 +281,12 @@ def recognize(
         # "northern Syria" kept as "Syria" + modifier, unless the model's span already starts
         # with the cardinal ("North Carolina" is a name, not a direction).
         modifier = modifier or _modifier(span)
+        name, end_char = _without_sentence_period(span.text, span.end_char)
         out.append(
             PlaceSpan(
-                span.text,
+                name,
                 span.start_char,
-                span.end_char,
+                end_char,
                 label,
                 "place",
                 modifier=modifier,

@@ -162,3 +162,28 @@ def test_a_place_after_an_acronym_in_a_hashtag(geoparser):
 
 def test_a_towns_police_department_stands_for_the_town(geoparser):
     assert "Ferguson" in by_text(geoparser, "Reminder: Ferguson PD brought police dogs")
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # headline and tweet run-ons the model swallows into the entity
+        ("Tomorrow: Nottingham, United Kingdom - Oct 2 at The Maze", "United Kingdom"),
+        ("Ebola patients should not be in the United States for Treatment - Jan Morgan Media", "United States"),
+        ("Roses still bloom on the graves at Bodelwyddan http://t.co/fvL9", "Bodelwyddan"),
+        # a full stop left on a word that is no abbreviation
+        ("Stop the violence in Israel-Palestine. Please sign!", "Palestine"),
+    ],
+)
+def test_spans_end_where_the_name_ends(geoparser, text, name):
+    found = by_text(geoparser, text)
+    assert name in found, found
+    span = found[name]
+    assert text[span.start : span.end] == name
+
+
+@pytest.mark.parametrize("text, name", [("He moved to the Isle of Man in 2010.", "Isle of Man"),
+                                        ("Protests spread to Bosnia and Herzegovina.", "Bosnia and Herzegovina"),
+                                        ("Floods hit Gainesville, Fla. on Monday.", "Fla.")])
+def test_connectors_and_abbreviations_stay_in_the_name(geoparser, text, name):
+    assert name in by_text(geoparser, text)
