@@ -225,6 +225,10 @@ class AtlasPlaces:
         """The entity as it should be: unchanged, relabelled, or split at a comma."""
         if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC"):
             return [ent]
+        if ent.label_ == "NORP":
+            longer = self._country_named_after(ent)
+            if longer is not None:
+                return [longer]
         core = _strip_the(ent)
         if self.is_demonym(core.text):
             return [ent]
@@ -260,6 +264,19 @@ class AtlasPlaces:
                     Span(ent.doc, a, b, label=self._label_for(i)) for (a, b), i in zip(parts, infos)
                 ]
         return [ent]
+
+    def _country_named_after(self, ent: Span) -> Span | None:
+        """"Central African" + "Republic", "United Arab" + "Emirates": the model tags the
+        adjective as NORP and leaves the country's last word out."""
+        doc = ent.doc
+        core = _strip_the(ent)
+        for j in range(min(len(doc), ent.end + 2), ent.end, -1):
+            if not all(t.is_alpha and t.is_title for t in doc[ent.end : j]):
+                continue
+            info = self.info(doc[core.start : j].text)
+            if info is not None and info.broad:
+                return Span(doc, core.start, j, label=self._label_for(info))
+        return None
 
     def _merge_joined(self, ents: list[Span]) -> list[Span]:
         """"Guinea" "-" "Bissau", "Trinidad" "and" "Tobago" and "Democratic Republic" "of the"
@@ -356,8 +373,10 @@ class AtlasPlaces:
                     lower_next = nxt is not None and nxt.is_alpha and nxt.is_lower
                     if (tok.is_upper or tok.is_sent_start and lower_next) and not info.broad:
                         continue  # "Mobile homes...", "COME ON": too often not a place
-                    if _inside_longer_name(doc, i, j) or _after_honorific(doc[i:j]):
-                        continue  # "Officer Flores", "Ripley Street", "Mr. Chen": another name
+                    governs = info.broad and j < n and doc[j].lower_ in JURISDICTION_WORDS
+                    if (_inside_longer_name(doc, i, j) and not governs) or _after_honorific(doc[i:j]):
+                        continue  # "Officer Flores", "Ripley Street", "Mr. Chen": another name;
+                        # but "Punjab Government" is Punjab's own body (see `_embedded`)
                 match = Span(doc, i, j, label=self._label_for(info))
                 break
             if match is not None:

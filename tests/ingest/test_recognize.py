@@ -187,3 +187,16 @@ def test_spans_end_where_the_name_ends(geoparser, text, name):
                                         ("Floods hit Gainesville, Fla. on Monday.", "Fla.")])
 def test_connectors_and_abbreviations_stay_in_the_name(geoparser, text, name):
     assert name in by_text(geoparser, text)
+
+
+def test_a_country_named_after_its_adjective_is_read_whole(geoparser):
+    """The model tags "Central African" as a nationality and leaves "Republic" out."""
+    found = by_text(geoparser, "Malaria is the leading killer in Central African Republic: aid group")
+    assert found["Central African Republic"].kind == "place"
+    assert by_text(geoparser, "He is a Central African refugee.")["Central African"].kind == "demonym"
+
+
+def test_a_well_known_place_before_its_own_body_is_a_place(geoparser):
+    """"Punjab Government" is Punjab's government, though the model tags nothing."""
+    assert "Punjab" in by_text(geoparser, "RT @PTIofficial: Punjab Government has refused to accept")
+    assert not by_text(geoparser, "Officer Flores said.")
