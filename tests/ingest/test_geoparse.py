@@ -147,3 +147,10 @@ def test_an_event_in_the_philippines_is_placed_there(geoparser):
     mentions, incidents = geoparser.parse_article(article)
     assert [(m.text, m.kind) for m in mentions if m.text == "Philippines"] == [("Philippines", "place")]
     assert incidents and incidents[0].mention.place.country_code == "PH" and incidents[0].fatalities == 27
+
+
+def test_a_british_county_is_read_in_britain(geoparser):
+    mentions = geoparser.geoparse("Kent Police said a man was arrested in Maidstone. Floods hit Yorkshire.")
+    placed = {m.text: m.place for m in mentions if m.place is not None}
+    assert placed["Kent"].country_code == "GB" and placed["Kent"].feature_class == "admin2"
+    assert placed["Yorkshire"].country_code == "GB"
