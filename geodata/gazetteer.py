@@ -302,16 +302,21 @@ class Gazetteer:
             (norm,),
         ).fetchone() is not None
 
-    def iter_names(self, *, min_population: int = 0) -> Iterator[tuple[str, str, int]]:
+    def iter_names(self, *, min_population: int = 0, with_main_name: bool = False) -> Iterator[tuple]:
         """Every (surface name, feature_class, population), for building an entity ruler.
+
+        With `with_main_name`, each row ends with the place's own name, so that a caller can
+        tell a place's name from the alternate names GeoNames collects in other languages
+        ("Rest" for Rasht, "Come" for Como).
 
         Examples
         --------
         >>> next(Gazetteer().iter_names(min_population=1_000_000))  # doctest: +SKIP
         ('Afghanistan', 'country', 37172386)
         """
+        main = ", p.name" if with_main_name else ""
         rows = self._conn().execute(
-            "SELECT n.surface, p.feature_class, p.population FROM name n JOIN place p ON p.rowid = n.place "
+            f"SELECT n.surface, p.feature_class, p.population{main} FROM name n JOIN place p ON p.rowid = n.place "
             "WHERE p.population >= ? OR p.feature_class NOT IN ('city', 'admin2') ORDER BY p.rowid",
             (min_population,),
         )

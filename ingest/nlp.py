@@ -105,13 +105,15 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
     # 190k names share 30k distinct senses: one object per sense keeps the cached table's
     # load (each ingest worker does it) at a sixth of the time of one object per name.
     senses: dict[NameInfo, NameInfo] = {}
-    for surface, feature_class, population in gazetteer.iter_names(min_population=0):
+    for surface, feature_class, population, main_name in gazetteer.iter_names(min_population=0, with_main_name=True):
         broad = feature_class in _BROAD_CLASSES
         # counties ("Laurel County") carry their class in the name, so any size is safe
         if not broad and feature_class != "admin2" and population < MIN_CITY_POPULATION_ADD:
             continue
         key = normalize_name(surface)
         if len(key) < 2:
+            continue
+        if not broad and key != normalize_name(main_name) and not _worth_an_alternate(surface, key, population):
             continue
         population = int(population or 0)
         old = table.get(key)
@@ -122,7 +124,17 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
 
 
 # Bump when build_name_table's rules change, so stale caches are rebuilt.
-NAME_TABLE_VERSION = 2
+NAME_TABLE_VERSION = 3
+
+
+# GeoNames gives towns their names in many languages. An alternate name is worth matching in
+# English text only for a big city ("Bombay", "Kharkov", "Kiev"), and only when it is no short
+# word: "Rest" (Rasht), "Come" (Como), "Sam" (Damascus) and "Pa" (Chongqing) are English words
+# or first names far more often. The resolver still knows them all.
+def _worth_an_alternate(surface: str, key: str, population: int) -> bool:
+    if population >= 1_000_000 and (len(key) >= 4 or (surface.isupper() and len(key) >= 3)):
+        return True  # "Kiev", "NYC"
+    return population >= 100_000 and len(key) >= 5
 
 
 def cached_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
@@ -242,6 +254,7 @@ class AtlasPlaces:
             lone = (
                 len(core) == 1
                 and word.is_title
+                and word.lower_ not in _COMMON_WORDS
                 and word.lower_ not in person_words
                 and (ent.label_ == "ORG" or info.population >= MIN_PERSON_TO_PLACE
                      or _after_determiner(core))
@@ -506,6 +519,7 @@ _COMMON_WORDS = frozenset(
     man centre center market mission federal western eastern northern southern north south
     east west villages region area human drug best santa rise part one big act no
     white black green brown grant young
+    come set rest okay ok tune spring empire sam paul bush ig tu pa
     """.split()
 )
 

@@ -200,3 +200,17 @@ def test_a_well_known_place_before_its_own_body_is_a_place(geoparser):
     """"Punjab Government" is Punjab's government, though the model tags nothing."""
     assert "Punjab" in by_text(geoparser, "RT @PTIofficial: Punjab Government has refused to accept")
     assert not by_text(geoparser, "Officer Flores said.")
+
+
+@pytest.mark.parametrize("text", [
+    "Very sorry you have the flu! Rest and look after yourself!",   # "Rest": Rasht in another language
+    '"Come in out of the rain, good folk."',                         # "Come": Como
+    "Trailer: 'Star Wars Rebels': Set between the prequels and the original films.",  # Sète
+])
+def test_a_towns_name_in_another_language_is_not_an_english_word(geoparser, text):
+    assert not spans(geoparser, text)
+
+
+def test_big_cities_keep_their_other_names(geoparser):
+    found = by_text(geoparser, "Protesters gathered in Kiev and in Bombay; NYC was calm.")
+    assert {"Kiev", "Bombay", "NYC"} <= set(found)
