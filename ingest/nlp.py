@@ -319,7 +319,7 @@ class AtlasPlaces:
         Investigation", "Dublin" in "Dublin City Council", "Walker County" in "the Walker
         County Fair". Media, firms and universities ("the Jerusalem Post", "Texas Southern
         University") are not such bodies."""
-        if ent.label_ not in ("ORG", "EVENT", "FAC"):
+        if ent.label_ not in ("ORG", "EVENT", "FAC", "PERSON"):
             return None
         doc = ent.doc
         core = _strip_the(ent)
@@ -332,6 +332,8 @@ class AtlasPlaces:
             if ent.label_ == "EVENT":
                 # an event named after its place: "the Haiti earthquake", "the London Beer Flood"
                 return Span(doc, core.start, j, label=self._label_for(info))
+            if ent.label_ != "PERSON" and doc[j].text in _POSSESSIVES:
+                return Span(doc, core.start, j, label=self._label_for(info))  # "Kent's Board of Finance"
             if j - core.start > 1 and doc[j - 1].lower_ == "city" and self.info(doc[core.start : j - 1].text):
                 j -= 1  # "Dublin City Council" is Dublin's council
                 info = self.info(doc[core.start : j].text) or info
@@ -345,7 +347,8 @@ class AtlasPlaces:
             while k < core.end - 1 and skipped < 2 and doc[k].lower_ not in JURISDICTION_WORDS \
                     and (doc[k].is_title or doc[k].lower_ in ("city", "county", "state")):
                 k, skipped = k + 1, skipped + 1
-            if ent.label_ != "ORG" or doc[k].lower_ not in JURISDICTION_WORDS:
+            # "Huntsville Fire Chief Tom Grisham", read as one PERSON, names Huntsville's chief.
+            if ent.label_ not in ("ORG", "PERSON") or doc[k].lower_ not in JURISDICTION_WORDS:
                 return None
             return Span(doc, core.start, j, label=self._label_for(info))
         return None
@@ -431,6 +434,8 @@ class AtlasPlaces:
         doc.spans[EMBEDDED_KEY] = embedded
         return doc
 
+
+_POSSESSIVES = frozenset({"'s", "’s"})
 
 # doc.spans key of the places named inside organisations ("Georgia Bureau of Investigation")
 EMBEDDED_KEY = "atlas_embedded"

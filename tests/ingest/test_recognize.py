@@ -89,6 +89,8 @@ def test_sentence_numbers(geoparser):
         ("The U.S. Army has been flying relief missions.", "U.S."),
         ("Dublin City Council heard a first reading on Monday.", "Dublin"),
         ("The audit blames the Laurel County Fiscal Court.", "Laurel County"),
+        ("Huntsville Fire Chief Tom Grisham lifted the ban.", "Huntsville"),  # read as one PERSON
+        ("Kent's Board of Finance met on Monday.", "Kent"),
     ],
 )
 def test_a_jurisdictions_own_bodies_name_the_place(geoparser, text, name):
