@@ -429,6 +429,7 @@ class AtlasPlaces:
             if tok.lower_ in person_words and tok.is_title:
                 taken[k] = True
         ents.extend(self._add_missing(doc, taken))
+        ents = _postal_states_after_added_places(doc, ents)
         doc.ents = self._merge_joined(filter_spans(ents))
         embedded = [span for span in map(self._embedded, doc.ents) if span is not None]
         doc.spans[EMBEDDED_KEY] = embedded
@@ -468,17 +469,34 @@ _US_POSTAL = frozenset(
 )
 
 
+# Postal codes that are also English words: as a hashtag ("#OK", "#ME") they mean the word.
+_POSTAL_WORDS = frozenset({"IN", "OR", "ME", "OK", "HI", "OH", "ID"})
+
+
 def _postal_state(doc: Doc, i: int, ents: list[Span] | None = None, taken: list[bool] | None = None) -> bool:
-    """A US postal code used as a state: after "in"/"from", or after "Place,"."""
+    """A US postal code used as a state: after "in"/"from", as a hashtag, or after "Place,"."""
     if doc[i].text not in _US_POSTAL or i == 0:
         return False
     if doc[i - 1].text in ("in", "from", "In", "From"):  # not "IS IN OR": shouting, not a state
         return True
+    if doc[i - 1].text == "#":
+        return doc[i].text not in _POSTAL_WORDS  # "#TN", "#NJ"
     if doc[i - 1].text != "," or i < 2:
         return False
     if taken is not None:
         return taken[i - 2]
     return any(e.end == i - 1 and e.label_ in ("GPE", "LOC") for e in ents or ())
+
+
+def _postal_states_after_added_places(doc: Doc, ents: list[Span]) -> list[Span]:
+    """"Anchorage, AK" where the model tagged only "AK" (as ORG) or ran on ("MS &", "CA - Dec
+    13"): once the ruler has added the town, the code after it is its state."""
+    out = []
+    for ent in ents:
+        if ent.label_ not in ("GPE", "LOC") and _postal_state(doc, ent.start, ents):
+            ent = Span(doc, ent.start, ent.start + 1, label="GPE")
+        out.append(ent)
+    return out
 
 
 _HONORIFICS = frozenset(

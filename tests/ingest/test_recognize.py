@@ -216,3 +216,16 @@ def test_a_towns_name_in_another_language_is_not_an_english_word(geoparser, text
 def test_big_cities_keep_their_other_names(geoparser):
     found = by_text(geoparser, "Protesters gathered in Kiev and in Bombay; NYC was calm.")
     assert {"Kiev", "Bombay", "NYC"} <= set(found)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("A 4.7 earthquake struck 55mi N of Anchorage, AK, the USGS said.", "AK"),  # "AK" read as ORG
+    ("Tornado relief for Columbia, MS & the towns around it", "MS"),               # "MS &" read as ORG
+    ("New #tornado warnings straddle the #AR and #TN state line", "TN"),
+])
+def test_us_postal_codes_as_states(geoparser, text, code):
+    assert by_text(geoparser, text)[code].label == "GPE"
+
+
+def test_a_postal_code_that_is_a_word_is_no_hashtag_state(geoparser):
+    assert "OK" not in by_text(geoparser, "That is #OK with me")
