@@ -219,8 +219,9 @@ def test_big_cities_keep_their_other_names(geoparser):
 
 
 @pytest.mark.parametrize("text, code", [
-    ("A 4.7 earthquake struck 55mi N of Anchorage, AK, the USGS said.", "AK"),  # "AK" read as ORG
-    ("Tornado relief for Columbia, MS & the towns around it", "MS"),               # "MS &" read as ORG
+    ("Storm damage hit 20mi N of Anchorage, AK, the USGS said.", "AK"),  # "AK" read as ORG
+    ("Tornado relief for Columbia, MS & the towns around it", "MS"),       # "MS &" read as ORG
+    ("Today: Modesto, CA - Dec 13 at the fairground", "CA"),              # "CA - Dec 13" a PRODUCT
     ("New #tornado warnings straddle the #AR and #TN state line", "TN"),
 ])
 def test_us_postal_codes_as_states(geoparser, text, code):
