@@ -237,6 +237,8 @@ class AtlasPlaces:
         """The entity as it should be: unchanged, relabelled, or split at a comma."""
         if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC"):
             return [ent]
+        if len(ent) > 2 and ent[0].lower_ in ("pro", "anti") and ent[1].text == "-":
+            ent = Span(ent.doc, ent.start + 2, ent.end, label=ent.label_)  # "pro-Russia rebels"
         if ent.label_ == "NORP":
             longer = self._country_named_after(ent)
             if longer is not None:

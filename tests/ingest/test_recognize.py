@@ -230,3 +230,9 @@ def test_us_postal_codes_as_states(geoparser, text, code):
 
 def test_a_postal_code_that_is_a_word_is_no_hashtag_state(geoparser):
     assert "OK" not in by_text(geoparser, "That is #OK with me")
+
+
+def test_pro_and_anti_compounds_name_the_place(geoparser):
+    found = by_text(geoparser, "Ukraine and pro-Russia rebels clashed; pro-Syrian fighters withdrew.")
+    assert found["Russia"].kind == "place"
+    assert found["Syrian"].kind == "demonym"
