@@ -228,13 +228,16 @@ class AtlasPlaces:
 
     # -- helpers -------------------------------------------------------------------------
     def info(self, text: str) -> NameInfo | None:
-        return self.names.get(_norm(text))
+        key = _norm(text)
+        return None if key in ORGANISATION_ACRONYMS else self.names.get(key)
 
     def _label_for(self, info: NameInfo) -> str:
         return "LOC" if info.feature_class in _LOC_CLASSES else "GPE"
 
     def _relabel(self, ent: Span, person_words: frozenset[str] = frozenset()) -> list[Span]:
         """The entity as it should be: unchanged, relabelled, or split at a comma."""
+        if ent.label_ in ("GPE", "LOC") and _norm(ent.text) in ORGANISATION_ACRONYMS:
+            return [Span(ent.doc, ent.start, ent.end, label="ORG")]  # "U.N. peacekeepers"
         if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC"):
             return [ent]
         if len(ent) > 2 and ent[0].lower_ in ("pro", "anti") and ent[1].text == "-":
@@ -546,6 +549,14 @@ _COMMON_WORDS = frozenset(
     white black green brown grant young
     come set rest okay ok tune spring empire sam paul bush ig tu pa
     """.split()
+)
+
+
+# International bodies the model tags as places and whose acronyms are also town names in the
+# gazetteer ("U.N." is Un, India): in conflict news they are actors, never locations.
+ORGANISATION_ACRONYMS = frozenset(
+    """un nato who icc icj unhcr unicef unrwa unesco unifil monusco minusma unmiss wfp ocha iaea
+    imf wto opec asean ecowas osce icrc msf""".split()
 )
 
 

@@ -154,3 +154,10 @@ def test_a_british_county_is_read_in_britain(geoparser):
     placed = {m.text: m.place for m in mentions if m.place is not None}
     assert placed["Kent"].country_code == "GB" and placed["Kent"].feature_class == "admin2"
     assert placed["Yorkshire"].country_code == "GB"
+
+
+@pytest.mark.parametrize("text", ["U.N. peacekeepers were attacked near Gao on Monday.",
+                                  "The UN said aid convoys were blocked.", "NATO jets struck targets."])
+def test_international_bodies_are_actors_not_places(geoparser, text):
+    """"U.N." is also Un, a town in India: a conflict map must not put a dot there."""
+    assert not [m for m in geoparser.geoparse(text) if m.text in ("U.N.", "UN", "NATO")]
