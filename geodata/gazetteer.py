@@ -70,6 +70,22 @@ def normalize_name(s: str) -> str:
     return s
 
 
+_SKELETON_DROPS = re.compile(r"[aeiouyw\s'-]+")
+
+
+def name_skeleton(norm: str) -> str:
+    """A normalised name without vowels, "y", "w" and spaces, and "q" read as "k":
+    transliterations of one name mostly differ only there ("Deir ez-Zor" and "Dayr az Zawr",
+    "Kharkiv" and "Kharkov", "Kiryat Shmona" and "Qiryat Shmona").
+
+    Examples
+    --------
+    >>> name_skeleton("khan younis") == name_skeleton("khan yunis")
+    True
+    """
+    return _SKELETON_DROPS.sub("", norm.replace("q", "k"))  # "Qiryat" is "Kiryat"
+
+
 def _place(row: tuple) -> Place:
     return Place(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8])
 

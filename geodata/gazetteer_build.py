@@ -54,7 +54,7 @@ from geodata.model import haversine_km
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "4"
+BUILD_VERSION = "6"
 DATA_DIR = Path(__file__).with_name("data")
 CITY_TIERS = ("cities500", "cities1000", "cities5000", "cities15000")
 
@@ -107,6 +107,8 @@ _NON_LATIN = re.compile(r"[^\x00-\u036f\u1e00-\u1eff\u2010-\u201f]")
 # Single words that, after an admin-1 name, are how news names it ("Idlib Governorate").
 _ADMIN1_TYPES = {"province", "governorate", "state", "region", "prefecture", "oblast", "county", "department",
                  "district", "territory", "canton", "emirate", "voivodeship", "krai", "republic"}
+# Countries whose admin-1 divisions English news calls "X Oblast" or "the X region".
+_OBLAST_COUNTRIES = {"RU", "UA", "BY", "KZ", "KG", "BG"}
 _COUNTY_WORD = re.compile(r"\b(County|Parish|Borough|Census Area|Municipality)$")
 _EARTH_RADIUS_KM = 6371.0088
 
@@ -315,6 +317,7 @@ class _Builder:
         self.admin1_by_gncode: dict[str, Record] = {}
         self.admin_names: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
         self.seat_pop: dict[str, int] = {}
+        self.admin_aliases: dict[str, set[str]] = {}  # place_aliases.csv rows for admin-1 ids
 
     def warn(self, message: str) -> None:
         log.warning(message)
@@ -400,6 +403,8 @@ class _Builder:
         return max(5.0, min(cap, d[int(0.9 * (len(d) - 1))]))
 
     def build_admin1(self, loc_cities: dict[int, tuple[float, float, int, list[int]]]) -> list[Record]:
+        admin_ids = {r[3] for r in self.loc_subdiv.values() if r[6] == "1"}
+        self.admin_aliases = {gid: names for gid, names in self.place_aliases().items() if gid in admin_ids}
         csc_states: dict[str, dict] = {}
         for states in sorted((self.csc / "by-country").glob("*/states.json")):
             for s in _read_json(states):
@@ -444,9 +449,15 @@ class _Builder:
                 share = self.country_area.get(cc, 0) / max(1, per_country[cc])
                 radius = min(country_radius, math.sqrt(share / math.pi)) if share else country_radius
             display = csc["name"] if csc else name
+            oblast = next((a[: -len(" Oblast")] for a in aliases.split("|") if a.endswith(" Oblast")), None)
+            if cc in _OBLAST_COUNTRIES and oblast and is_latin(oblast):
+                display = oblast  # "Kherson", not the Ukrainian adjective "Khersonska"
             names = {n for n in (name, display, *aliases.split("|")) if n and is_latin(n)}
+            names |= self.admin_aliases.get(gid, set())
             if csc and (csc.get("type") or "").lower() in _ADMIN1_TYPES and display.lower().split()[-1] != csc["type"].lower():
                 names.add(f"{display} {csc['type'].title()}")
+            if cc in _OBLAST_COUNTRIES and len(display.split()) == 1:
+                names.update({f"{display} Oblast", f"{display} region"})  # "Kursk Oblast", "Kherson region"
             codes = {gncode, iso}
             if iso:
                 codes.add(iso.replace("-", "."))
@@ -577,11 +588,12 @@ class _Builder:
                         if admin.population >= rec.population > self.seat_pop.get(admin.id, 0):
                             self.seat_pop[admin.id] = rec.population
             yield rec
-        for gid in sorted(aliases):
+        for gid in sorted(set(aliases) - set(self.admin_aliases)):
             self.warn(f"place_aliases.csv: GeoNames id {gid} is not a city in {self.cities_tier}; its aliases were skipped")
 
     def place_aliases(self) -> dict[str, set[str]]:
-        """GeoNames id -> the short names news uses for that town ("L.A.", "SF")."""
+        """GeoNames id -> the short names and spellings news uses for that town or admin-1
+        division ("L.A.", "SF", "Lower Shabelle")."""
         out: dict[str, set[str]] = defaultdict(set)
         for row in read_curated("place_aliases.csv", self.data_dir):
             if not row["geonameid"].isdigit() or not row["alias"]:

@@ -547,9 +547,19 @@ def _expand(name: str) -> str:
 
 def _same_name(name: str, query: str) -> bool:
     """True when a candidate's own name is the query ("St. Petersburg" is "Saint Petersburg",
-    "New York" is "New York City"), not merely one of its alternate names."""
+    "New York" is "New York City"), or the same name in another transliteration ("Khan
+    Younis" is "Khān Yūnis", "Kharkov" is "Kharkiv"), not merely one of its alternate names
+    ("Hamas" is not Hamm).
+
+    >>> _same_name("khan yunis", "khan younis"), _same_name("hamm", "hamas")
+    (True, False)
+    """
     name, query = _expand(name), _expand(query)
-    return name == query or name.startswith(query) or query.startswith(name)
+    if name == query or name.startswith(query) or query.startswith(name):
+        return True
+    from geodata.gazetteer import name_skeleton
+
+    return len(query) >= 5 and name_skeleton(name) == name_skeleton(query)
 
 
 @lru_cache(maxsize=1)

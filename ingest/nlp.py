@@ -99,7 +99,7 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
         Only names worth matching: every country, admin1, region, water and landform name,
         and city names of at least `MIN_CITY_POPULATION_ADD` people.
     """
-    from geodata.gazetteer import normalize_name
+    from geodata.gazetteer import name_skeleton, normalize_name
 
     table: dict[str, NameInfo] = {}
     # 190k names share 30k distinct senses: one object per sense keeps the cached table's
@@ -113,8 +113,10 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
         key = normalize_name(surface)
         if len(key) < 2:
             continue
-        if not broad and key != normalize_name(main_name) and not _worth_an_alternate(surface, key, population):
-            continue
+        main_key = normalize_name(main_name)
+        if not broad and key != main_key and not _worth_an_alternate(surface, key, population) \
+                and not (len(key) >= 5 and name_skeleton(key) == name_skeleton(main_key)):
+            continue  # ("Khan Younis" for Khān Yūnis is the same name, transliterated)
         population = int(population or 0)
         old = table.get(key)
         if old is None or (broad, population) > (old.broad, old.population):
@@ -124,7 +126,7 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
 
 
 # Bump when build_name_table's rules change, so stale caches are rebuilt.
-NAME_TABLE_VERSION = 3
+NAME_TABLE_VERSION = 5
 
 
 # GeoNames gives towns their names in many languages. An alternate name is worth matching in
@@ -238,14 +240,15 @@ class AtlasPlaces:
         """The entity as it should be: unchanged, relabelled, or split at a comma."""
         if ent.label_ in ("GPE", "LOC") and _norm(ent.text) in ORGANISATION_ACRONYMS:
             return [Span(ent.doc, ent.start, ent.end, label="ORG")]  # "U.N. peacekeepers"
-        if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC"):
+        if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC", "PRODUCT"):
             return [ent]
         if len(ent) > 2 and ent[0].lower_ in ("pro", "anti") and ent[1].text == "-":
             ent = Span(ent.doc, ent.start + 2, ent.end, label=ent.label_)  # "pro-Russia rebels"
-        if ent.label_ == "NORP":
-            longer = self._country_named_after(ent)
-            if longer is not None:
-                return [longer]
+        longer = self._country_named_after(ent)
+        if longer is not None:
+            return [longer]
+        if ent.label_ == "PRODUCT":
+            return [ent]
         core = _strip_the(ent)
         if self.is_demonym(core.text):
             return [ent]
@@ -264,8 +267,12 @@ class AtlasPlaces:
                 and (ent.label_ == "ORG" or info.population >= MIN_PERSON_TO_PLACE
                      or _after_determiner(core))
             )
+            # A town's whole name of two words or more is the town whatever the model says
+            # ("Khan Younis", "El Fasher"), unless it names a body ("Mississippi State").
+            whole_town = len(core) >= 2 and info.feature_class == "city" \
+                and core[-1].lower_ not in JURISDICTION_WORDS | {"state", "university", "college"}
             # "Laurel County" is a county whatever the model says; a lone "Angus" may be a man.
-            if ent.label_ == "NORP" or info.well_known or lone or _locative_context(ent) \
+            if ent.label_ == "NORP" or info.well_known or lone or whole_town or _locative_context(ent) \
                     or (info.feature_class == "admin2" and len(core) > 1):
                 return [Span(ent.doc, core.start, core.end, label=self._label_for(info))]
             return [ent]
@@ -285,8 +292,8 @@ class AtlasPlaces:
         return [ent]
 
     def _country_named_after(self, ent: Span) -> Span | None:
-        """"Central African" + "Republic", "United Arab" + "Emirates": the model tags the
-        adjective as NORP and leaves the country's last word out."""
+        """"Central African" + "Republic", "United Arab" + "Emirates", "Kursk" + "Oblast": the
+        model tags the first words (as NORP, PRODUCT...) and leaves the last word out."""
         doc = ent.doc
         core = _strip_the(ent)
         for j in range(min(len(doc), ent.end + 2), ent.end, -1):

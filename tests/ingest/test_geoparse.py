@@ -161,3 +161,20 @@ def test_a_british_county_is_read_in_britain(geoparser):
 def test_international_bodies_are_actors_not_places(geoparser, text):
     """"U.N." is also Un, a town in India: a conflict map must not put a dot there."""
     assert not [m for m in geoparser.geoparse(text) if m.text in ("U.N.", "UN", "NATO")]
+
+
+@pytest.mark.parametrize("text, name, country, feature_class", [
+    ("Hamas fighters clashed with the IDF in Khan Younis.", "Khan Younis", "PS", "city"),   # "Khān Yūnis"
+    ("Hezbollah fired rockets at Kiryat Shmona.", "Kiryat Shmona", "IL", "city"),            # "Qiryat Shmona"
+    ("The RSF shelled El Fasher, the army said.", "El Fasher", "SD", "city"),                # tagged ORG
+    ("Ukrainian forces hit Russian positions in Kursk Oblast.", "Kursk Oblast", "RU", "admin1"),
+    ("Al-Shabaab attacked a base in Lower Shabelle.", "Lower Shabelle", "SO", "admin1"),
+])
+def test_conflict_places_in_their_news_spellings(geoparser, text, name, country, feature_class):
+    placed = {m.text: m.place for m in geoparser.geoparse(text) if m.place is not None}
+    assert name in placed, placed
+    assert (placed[name].country_code, placed[name].feature_class) == (country, feature_class)
+
+
+def test_an_oblast_is_shown_by_its_english_name(gazetteer):
+    assert gazetteer.lookup("Kherson Oblast")[0].name == "Kherson"  # not the adjective "Khersonska"
