@@ -305,14 +305,15 @@ class AtlasPlaces:
         return None
 
     def _merge_joined(self, ents: list[Span]) -> list[Span]:
-        """"Guinea" "-" "Bissau", "Trinidad" "and" "Tobago" and "Democratic Republic" "of the"
-        "Congo" are one country when the gazetteer knows the whole name."""
+        """"Guinea" "-" "Bissau", "Trinidad" "and" "Tobago", "Democratic Republic" "of the"
+        "Congo" and "Stratford" "-upon-" "Avon" are one place when the gazetteer knows the
+        whole name."""
         merged: list[Span] = []
         for ent in sorted(ents, key=lambda e: e.start):
             prev = merged[-1] if merged else None
             if prev is not None and prev.label_ in ("GPE", "LOC") and ent.label_ in ("GPE", "LOC") \
-                    and 1 <= ent.start - prev.end <= 2 \
-                    and all(t.lower_ in ("-", "and", "&", "of", "the") for t in ent.doc[prev.end : ent.start]):
+                    and 1 <= ent.start - prev.end <= 3 \
+                    and all(t.lower_ in ("-", "&") or t.lower_ in CONNECTORS for t in ent.doc[prev.end : ent.start]):
                 info = self.info(ent.doc[prev.start : ent.end].text)
                 if info is not None:
                     merged[-1] = Span(ent.doc, prev.start, ent.end, label=self._label_for(info))
@@ -461,7 +462,7 @@ JURISDICTION_WORDS = frozenset(
     protest protests protesters riot riots""".split()
 )
 # Lower-case words inside place names ("Isle of Man", "Newcastle upon Tyne", "Bosnia and Herzegovina").
-CONNECTORS = frozenset("of de la del and upon on the el al da do dos du des le les y en sur am an der".split())
+CONNECTORS = frozenset("of de la del and upon on the el al da do dos du des le les y en sur am an der au aux di".split())
 _LOCATIVE = frozenset({"in", "near", "outside", "across", "throughout", "#"})
 
 

@@ -134,7 +134,8 @@ def _cut_run_on(span: Span, is_known: Callable[[str], bool]) -> Span:
         tok = doc[k]
         if (tok.text in _DASHES and doc[k - 1].whitespace_) or tok.like_url or tok.text.startswith(("http", "@")):
             return doc[span.start : k]
-        if tok.is_alpha and tok.is_lower and tok.lower_ not in CONNECTORS and is_known(doc[span.start : k].text):
+        if tok.is_alpha and tok.is_lower and tok.lower_ not in CONNECTORS and doc[k - 1].whitespace_ \
+                and is_known(doc[span.start : k].text):  # not inside "Port-au-Prince"
             return doc[span.start : k]
     return span
 

@@ -169,6 +169,8 @@ def test_international_bodies_are_actors_not_places(geoparser, text):
     ("The RSF shelled El Fasher, the army said.", "El Fasher", "SD", "city"),                # tagged ORG
     ("Ukrainian forces hit Russian positions in Kursk Oblast.", "Kursk Oblast", "RU", "admin1"),
     ("Al-Shabaab attacked a base in Lower Shabelle.", "Lower Shabelle", "SO", "admin1"),
+    ("Gangs attacked Port-au-Prince neighbourhoods on Monday.", "Port-au-Prince", "HT", "city"),  # not "Port-"
+    ("Shakespeare was born in Stratford-upon-Avon in 1564.", "Stratford-upon-Avon", "GB", "city"),
 ])
 def test_conflict_places_in_their_news_spellings(geoparser, text, name, country, feature_class):
     placed = {m.text: m.place for m in geoparser.geoparse(text) if m.place is not None}
