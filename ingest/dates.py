@@ -9,6 +9,7 @@ Rules (a news desk's reading of dates):
 - A bare weekday ("on Monday", "Sunday night") is the most recent such day on or before
   publication. News reports the past; dateparser's ``current_period`` can pick a future
   day, so a resolved weekday after publication is moved back a week.
+- "overnight" and "last night" run from the day before publication to publication day.
 - "last week" is the previous Monday-Sunday week, precision "week"; "this week" runs from
   this week's Monday to publication. "last month"/"last year" likewise.
 - A day or month with no year ("on 3 March", "in March") is in the publication year, or
@@ -47,7 +48,7 @@ _UNITS = "seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?
 _EXTRA_SPAN_RE = re.compile(
     rf"\b(?:(?:early|late)\s+)?(?:(?:last|this|next)\s+)?(?:{_WEEKDAY_RE})"
     rf"(?:\s+(?:{_PART_OF_DAY}))?\b"
-    rf"|\b(?:yesterday|today|tonight)\b|\b(?:last|this)\s+(?:{_PART_OF_DAY})\b",
+    rf"|\b(?:yesterday|today|tonight|overnight)\b|\b(?:last|this)\s+(?:{_PART_OF_DAY})\b",
     re.IGNORECASE,
 )
 # A number of units with nothing anchoring it in time: a duration, not a date.
@@ -170,6 +171,9 @@ def is_duration(text: str, preceding_word: str = "") -> bool:
 def _relative_period(t: str, published: date) -> tuple[date, date, str] | None:
     """Periods named relative to publication that dateparser reads as single days."""
     low = t.lower()
+    if low in ("overnight", "last night", "overnight into today"):
+        # A wire story's "overnight" is the night before publication: it spans two days.
+        return published - timedelta(days=1), published, "day"
     this_monday, _ = _week_of(published)
     if low in ("last week", "the previous week", "previous week"):
         return this_monday - timedelta(days=7), this_monday - timedelta(days=1), "week"

@@ -53,7 +53,9 @@ _AREA_NOUNS = {"outskirts", "suburb", "suburbs", "district", "neighbourhood", "n
                "centre", "center", "countryside", "border", "province", "north", "south", "east",
                "west", "part", "area", "region", "streets", "capital", "city", "state", "governorate",
                "county", "territory", "town", "village", "oblast", "municipality", "prefecture",
-               "department", "district", "zone"}  # fmt: skip
+               "department", "district", "zone",
+               # places within a place: "Odesa port", "the airport of Kabul", "Jenin camp"
+               "port", "harbour", "harbor", "airport", "airbase", "camp", "coast", "coastline"}  # fmt: skip
 # Verbs whose object is where the violence happened: "airstrikes hit Aleppo".
 _TARGET_VERBS = {"hit", "strike", "target", "attack", "shell", "bomb", "pound", "storm", "raid",
                  "capture", "seize", "overrun", "recapture", "retake", "besiege", "rock"}  # fmt: skip

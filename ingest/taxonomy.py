@@ -104,7 +104,8 @@ TAXONOMY: tuple[SubEventType, ...] = (
                  _cues("airstrike", "air strike", "air raid", "airraid", "drone strike",
                        "drone attack", "aerial bombardment", "warplane", "air attack")
                  + _cues("bomb|bombing|bombard|bombardment", context="warplane jet aircraft plane helicopter air aerial")
-                 + _cues("drone", context=_MILITARY)),
+                 # "Russian drones struck Odesa": the impact verb is the context
+                 + _cues("drone", context=_MILITARY + " " + _IMPACT)),
     SubEventType("Explosions/Remote violence", "Shelling/artillery/missile attack",
                  "Shells, artillery, mortars, rockets or missiles fired from a distance.",
                  _cues("artillery", "mortar", "missile", context=_IMPACT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import spacy
@@ -91,3 +91,8 @@ def test_spans_carry_offsets_and_sentence_index(nlp):
     assert doc.text[span.start_char : span.end_char] == span.text
     assert "Sunday" in span.text
     assert span.sentence == 1
+
+
+def test_overnight_is_the_night_before_publication():
+    start, end, precision, _ = resolve_phrase("overnight", TUESDAY)
+    assert (start, end, precision) == (TUESDAY - timedelta(days=1), TUESDAY, "day")

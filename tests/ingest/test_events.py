@@ -304,3 +304,18 @@ def test_weapons_talk_without_use_is_not_an_event(nlp):
 
 def test_according_to_is_not_an_agreement(nlp):
     assert find_cues(nlp("According to the Post, the economy grew in March.")) == []
+
+
+def test_a_drone_strike_on_a_port_is_placed_at_its_city_overnight():
+    """Wire copy: "drones struck Odesa port overnight" is an air/drone strike on Odesa, the
+    night before publication."""
+    from datetime import date
+
+    from geodata.model import Article
+    from ingest.geoparse import Geoparser
+
+    article = Article(text="Russian drones struck Odesa port overnight, injuring three people.",
+                      published=date(2024, 5, 8), url="https://example.org/odesa")
+    _, incidents = Geoparser().parse_article(article)
+    assert [(i.sub_event_type, i.mention.text, i.date_start, i.date_end) for i in incidents] == [
+        ("Air/drone strike", "Odesa", date(2024, 5, 7), date(2024, 5, 8))]
