@@ -438,6 +438,12 @@ def _pick_cues(doc, sent) -> list[CueMatch]:
     # "attack" event: "a missile hit the block, killing seven people" is one event.
     if "Explosions/Remote violence" in best:
         best.pop("Violence against civilians", None)
+    # Likewise deaths are the consequence, not a second event: "an airstrike killed two
+    # soldiers" is remote violence, "fighting killed dozens of civilians" a battle.
+    for cause, consequence in (("Explosions/Remote violence", "Battles"), ("Battles", "Violence against civilians")):
+        kept = best.get(consequence)
+        if cause in best and kept is not None and _cue_head(doc, kept).lemma_.lower() == "kill":
+            best.pop(consequence)
     return sorted(best.values(), key=lambda m: m.start)
 
 

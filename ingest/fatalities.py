@@ -58,7 +58,9 @@ _NOT_A_UNIT = r"(?!\s*(?:%|percent|per\s+cent|hours?|days?|weeks?|months?|years?
 
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _SUBGROUP_RE = re.compile(
-    r"[,(;]?\s*\b(?:including|among\s+them|among\s+whom|of\s+whom|among\s+those|of\s+them)\b[^,;)]*[,;)]?",
+    # "..., five of them children": the count before "of them" belongs to the sub-group too
+    r"[,(;]?\s*(?:\b[\w-]+\s+(?=of\s+(?:them|whom)\b))?"
+    r"\b(?:including|among\s+them|among\s+whom|of\s+whom|among\s+those|of\s+them)\b[^,;)]*[,;)]?",
     re.IGNORECASE,
 )
 # "between 10 and 15", "10 to 15", "10-15" (a hyphen only between digits: "twenty-two" is one number)
@@ -78,9 +80,10 @@ _PATTERNS = [
         rf"{_FILLER}{{0,3}}?\s+{_DIED}{_NOT_ALSO_WOUNDED}",
         re.IGNORECASE,
     ),
-    # "killing 5", "killed at least 12 people", "massacred 30"
+    # "killing 5", "killed at least 12 people", "massacred 30", "killed 2 soldiers and 3 civilians"
     re.compile(
-        rf"\b(?:kill(?:ed|ing|s)?|massacred|massacring|executed|executing|slew|slaying)\s+{_Q_NUM}{_NOT_A_UNIT}",
+        rf"\b(?:kill(?:ed|ing|s)?|massacred|massacring|executed|executing|slew|slaying)\s+"
+        rf"(?P<list>{_Q_NUM}{_NOT_A_UNIT}{_FILLER}{{0,2}}(?:\s*(?:,|and)\s*(?:{_QUAL}\s+)?{_NUM}\b{_NOT_A_UNIT}{_FILLER}{{0,2}})*)",
         re.IGNORECASE,
     ),
     # "left three dead"

@@ -319,3 +319,23 @@ def test_a_drone_strike_on_a_port_is_placed_at_its_city_overnight():
     _, incidents = Geoparser().parse_article(article)
     assert [(i.sub_event_type, i.mention.text, i.date_start, i.date_end) for i in incidents] == [
         ("Air/drone strike", "Odesa", date(2024, 5, 7), date(2024, 5, 8))]
+
+
+def test_deaths_are_the_consequence_not_a_second_event():
+    """ACLED: an airstrike that kills soldiers is one remote-violence event; fighting that
+    kills civilians is one battle."""
+    from datetime import date
+
+    from geodata.model import Article
+    from ingest.geoparse import Geoparser
+
+    parser = Geoparser()
+    for text, expected in [
+        ("An airstrike on a school in Gaza City killed two soldiers and three civilians on Sunday.",
+         [("Explosions/Remote violence", 5)]),
+        ("Fighting between the army and the RSF in Khartoum killed dozens of civilians last week.",
+         [("Battles", 12)]),
+        ("Rebels killed 12 soldiers near Beni on Monday.", [("Battles", 12)]),
+    ]:
+        _, incidents = parser.parse_article(Article(text=text, published=date(2024, 5, 8), url="https://example.org/x"))
+        assert [(i.event_type, i.fatalities) for i in incidents] == expected, text

@@ -11,6 +11,10 @@ from ingest.fatalities import VAGUE_PLURALS, count_fatalities, parse_number
     "sentence, expected",
     [
         # the head count, not the sub-group
+        ("The blast killed 12 people, five of them children.", 12),
+        # groups after "killed" are summed
+        ("An airstrike on a school killed two soldiers and three civilians on Sunday.", 5),
+        ("The attack killed 5 and wounded 10.", 5),
         ("Rebels said 22 people, including nine Iranians, were killed in the strike.", 22),
         ("The attack killed more than 20 people, among them four children.", 20),
         ("At least 12 killed in an attack on a market.", 12),
