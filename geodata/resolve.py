@@ -106,6 +106,7 @@ _PROVINCE_ABBREVIATIONS = {
 _UNDOTTED_AP = frozenset({"calif", "ariz", "colo", "conn", "tenn", "okla", "wisc", "minn", "nebr", "fla"})
 _DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _POSTAL = frozenset(AP_STATES.values()) | {"AK", "HI", "ID", "IA", "ME", "OH", "UT", "TX"}
+_CAMEL_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
 _AFTER_COMMA_ABBREV = re.compile(r"^\s*,\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.\s?[A-Z]\.)|(?:[A-Z]{2})\b)")
 
@@ -220,6 +221,9 @@ class Resolver:
         if hit is not None:
             return hit
         places = list(self.gazetteer.lookup(name, limit=LOOKUP_LIMIT))
+        if not places and " " not in name.strip() and _CAMEL_JOINT.search(name):
+            # "SouthSudan", "SierraLeone" (hashtags): the whole name without its spaces
+            places = list(self.gazetteer.lookup(_CAMEL_JOINT.sub(" ", name), limit=LOOKUP_LIMIT))
         abbrev = AP_STATES.get(key.replace(" ", ""))
         bare = name.strip().replace(".", "")
         if abbrev is None and len(bare) == 2 and bare.isupper() and bare in _POSTAL:

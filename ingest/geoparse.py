@@ -135,13 +135,14 @@ class Geoparser:
 
     def _stray_part(self, mention: Mention, resolved: list[Mention]) -> bool:
         """True for a name resolved only through a part of it ("West Wing" -> Wing, Norfolk)
-        to a place far from everything else the text names: a worse guess than the text's focus."""
+        to a place far from everything else the text names, or in a text that names nothing
+        else ("the Lincoln Memorial" alone is no evidence for Lincoln, Nebraska): a guess."""
         if mention.kind != "place" or mention.place is None or not self.resolver.is_partial(mention.text):
             return False
         others = [m.place for m in resolved if m.place is not None and m.kind == "place"
                   and m.place.id != mention.place.id and not self.resolver.is_partial(m.text)]
         if not others:
-            return False
+            return True
         return all(haversine_km(mention.place.lat, mention.place.lon, p.lat, p.lon) > STRAY_PART_KM for p in others)
 
     def parse_article(self, article: Article) -> tuple[list[Mention], list[Incident]]:

@@ -180,3 +180,13 @@ def test_conflict_places_in_their_news_spellings(geoparser, text, name, country,
 
 def test_an_oblast_is_shown_by_its_english_name(gazetteer):
     assert gazetteer.lookup("Kherson Oblast")[0].name == "Kherson"  # not the adjective "Khersonska"
+
+
+def test_a_name_known_only_through_a_part_abstains_when_nothing_supports_it(geoparser):
+    """"the Lincoln Memorial" alone is no evidence for Lincoln, Nebraska."""
+    assert [m.place for m in geoparser.geoparse("Crowds gathered at the Lincoln Memorial.")] == [None]
+
+
+def test_a_hashtag_is_a_whole_name_without_its_spaces(geoparser):
+    placed = {m.text: m.place.name for m in geoparser.geoparse("#SouthSudan #SierraLeone ebola") if m.place}
+    assert placed == {"SouthSudan": "South Sudan", "SierraLeone": "Sierra Leone"}
