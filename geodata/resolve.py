@@ -626,8 +626,8 @@ def _pair_bonus(groups: list[_Group]) -> None:
     if len(groups) < 2:
         return
     for g, p in locals_:
-        if len(g.candidates) < 2 or p.id in g.pair_bonus or g.candidates[0].feature_class == "country":
-            continue  # a country's name means the country ("China", not China, Texas)
+        if len(g.candidates) < 2 or p.id in g.pair_bonus:
+            continue
         for h, q in locals_:
             # a county is one side of the pair: two towns that share names with other towns
             # ("Toronto" and "Boston", Ohio) meet by chance too often
@@ -636,7 +636,9 @@ def _pair_bonus(groups: list[_Group]) -> None:
                 g.pair_bonus[p.id] = W_PAIR
                 break
         else:
-            if any(h is not g and within(p, q) for h, q in states):
+            # A state alone does not make a country's name local ("China", not China, Texas);
+            # the county around the town does ("Palestine" with "Anderson County", Texas).
+            if g.candidates[0].feature_class != "country" and any(h is not g and within(p, q) for h, q in states):
                 g.pair_bonus[p.id] = W_PAIR
 
 

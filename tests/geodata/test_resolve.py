@@ -218,3 +218,17 @@ def test_a_bare_county_name_falls_back_to_the_county(gazetteer):
 def test_oceans_beat_small_towns_of_the_same_name(gazetteer):
     m = resolve_one(Resolver(gazetteer), "Storms over the Atlantic.", "Atlantic")
     assert m.place.feature_class == "water"
+
+
+def test_a_countrys_name_is_the_local_town_when_its_county_is_named(resolver):
+    """Local news: "Palestine" beside "Anderson County" and "Elkhart" is the county seat in
+    Texas; beside a state alone it stays the country (see test_china_stays_china_in_texas)."""
+    text = ("A man from Elkhart was indicted by an Anderson County grand jury. "
+            "He was held in the jail in Palestine.")
+    m = resolve_one(resolver, text, "Palestine", "Elkhart", "Anderson County")
+    assert (m.place.country_code, m.place.admin1) == ("US", "Texas")
+
+
+def test_china_stays_china_in_texas(resolver):
+    m = resolve_one(resolver, "Exports from Texas to China fell.", "China", "Texas")
+    assert m.place.country_code == "CN"
