@@ -244,7 +244,7 @@ class AtlasPlaces:
             return [ent]
         if len(ent) > 2 and ent[0].lower_ in ("pro", "anti") and ent[1].text == "-":
             ent = Span(ent.doc, ent.start + 2, ent.end, label=ent.label_)  # "pro-Russia rebels"
-        longer = self._country_named_after(ent)
+        longer = self._name_cut_short(ent)
         if longer is not None:
             return [longer]
         if ent.label_ == "PRODUCT":
@@ -291,7 +291,7 @@ class AtlasPlaces:
                 ]
         return [ent]
 
-    def _country_named_after(self, ent: Span) -> Span | None:
+    def _name_cut_short(self, ent: Span) -> Span | None:
         """"Central African" + "Republic", "United Arab" + "Emirates", "Kursk" + "Oblast": the
         model tags the first words (as NORP, PRODUCT...) and leaves the last word out."""
         doc = ent.doc
