@@ -10,6 +10,8 @@ Rules (a news desk's reading of dates):
   publication. News reports the past; dateparser's ``current_period`` can pick a future
   day, so a resolved weekday after publication is moved back a week.
 - "overnight" and "last night" run from the day before publication to publication day.
+- A range of days ("between 10 and 12 May", "May 1-3") keeps both ends; its precision is
+  "week" when it spans less than a week, else "month".
 - "last week" is the previous Monday-Sunday week, precision "week"; "this week" runs from
   this week's Monday to publication. "last month"/"last year" likewise.
 - A day or month with no year ("on 3 March", "in March") is in the publication year, or
@@ -63,6 +65,7 @@ _LEADING_RE = re.compile(r"^(?:on|in|at|during|by|since|from|until|of|the)\s+", 
 _HEDGE_RE = re.compile(r"^(?:early|late|mid|middle of|end of|beginning of|start of)[\s-]+", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _DAY_NUMBER_RE = re.compile(r"\b(?:[0-3]?\d)(?:st|nd|rd|th)?\b")
+_MONTH_RE = re.compile(rf"\b(?:{_MONTHS})\b", re.IGNORECASE)
 _RELATIVE_WORDS_RE = re.compile(
     rf"\b(?:yesterday|today|tonight|ago|last|this|next|earlier|later|weekend|{_WEEKDAY_RE}|{_PART_OF_DAY})\b",
     re.IGNORECASE,
@@ -195,6 +198,34 @@ def _relative_period(t: str, published: date) -> tuple[date, date, str] | None:
     return None
 
 
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_DAY_RANGE_RES = (
+    # "between 10 and 12 May", "from 10 to 12 May 2024", "10-12 May"
+    re.compile(rf"^(?:between\s+|from\s+)?(?P<a>\d{{1,2}}){_ORDINAL}\s*(?:and|to|-|–)\s*(?P<b>\d{{1,2}}){_ORDINAL}"
+               rf"\s+(?:of\s+)?(?P<m>{_MONTHS})\.?(?:,?\s+(?P<y>\d{{4}}))?$", re.IGNORECASE),
+    # "May 10-12", "between May 10 and 12, 2024"
+    re.compile(rf"^(?:between\s+|from\s+)?(?P<m>{_MONTHS})\.?\s+(?P<a>\d{{1,2}}){_ORDINAL}\s*(?:and|to|-|–)\s*"
+               rf"(?P<b>\d{{1,2}}){_ORDINAL}(?:,?\s+(?P<y>\d{{4}}))?$", re.IGNORECASE),
+)
+
+
+def _day_range(t: str, published: date | None) -> tuple[date | None, date | None, str, str] | None:
+    """"between 10 and 12 May": both ends, read as days of that month."""
+    for pattern in _DAY_RANGE_RES:
+        m = pattern.match(t)
+        if m is None:
+            continue
+        year = f" {m['y']}" if m["y"] else ""
+        start = resolve_phrase(f"{m['a']} {m['m']}{year}", published)
+        end = resolve_phrase(f"{m['b']} {m['m']}{year}", published)
+        if start[0] is None or end[0] is None:
+            return start  # no publication date for a year-less range: say so
+        if end[0] < start[0]:
+            return None
+        return start[0], end[0], "day" if end[0] == start[0] else "week" if (end[0] - start[0]).days < 7 else "month", ""
+    return None
+
+
 def resolve_phrase(text: str, published: date | None) -> tuple[date | None, date | None, str, str]:
     """Resolve one date phrase: (start, end, precision, note).
 
@@ -217,6 +248,9 @@ def resolve_phrase(text: str, published: date | None) -> tuple[date | None, date
     t = _clean(text)
     if not t or not _DATEISH_RE.search(t):
         return None, None, "unknown", f"not a date dateparser can place: {text!r}"
+    day_range = _day_range(t, published)
+    if day_range is not None:
+        return day_range
     has_year = bool(_YEAR_RE.search(t))
     relative = bool(_RELATIVE_WORDS_RE.search(t)) or not has_year
     if re.fullmatch(r"(?:the\s+)?\d{3}0s", t, re.IGNORECASE):
@@ -241,8 +275,8 @@ def resolve_phrase(text: str, published: date | None) -> tuple[date | None, date
             # Past weekdays in news refer to the past: never let one land after publication.
             while day > published:
                 day -= timedelta(days=7)
-        elif day > published and not _RELATIVE_WORDS_RE.search(t):
-            # "on 3 March" read in January is last year's 3 March.
+        elif day > published and (not _RELATIVE_WORDS_RE.search(t) or _MONTH_RE.search(t)):
+            # "on 3 March" read in January is last year's 3 March ("the night of 12 May" too).
             day = day.replace(year=day.year - 1)
     start, end = _span(day, precision)
     return start, end, precision, ""

@@ -96,3 +96,16 @@ def test_spans_carry_offsets_and_sentence_index(nlp):
 def test_overnight_is_the_night_before_publication():
     start, end, precision, _ = resolve_phrase("overnight", TUESDAY)
     assert (start, end, precision) == (TUESDAY - timedelta(days=1), TUESDAY, "day")
+
+
+@pytest.mark.parametrize("phrase, start, end", [
+    ("between 10 and 12 July", date(2018, 7, 10), date(2018, 7, 12)),
+    ("July 1-3", date(2018, 7, 1), date(2018, 7, 3)),
+    ("from 3 to 5 July 2018", date(2018, 7, 3), date(2018, 7, 5)),
+])
+def test_a_range_of_days_keeps_both_ends(phrase, start, end):
+    assert resolve_phrase(phrase, TUESDAY)[:3] == (start, end, "week")
+
+
+def test_a_day_and_month_after_publication_is_last_years_even_at_night():
+    assert resolve_phrase("on the night of 20 July", TUESDAY)[:2] == (date(2017, 7, 20), date(2017, 7, 20))
