@@ -12,7 +12,10 @@ One pass over the sentences:
    preposition (in, near, outside, at, ...) or the object of the attack, nearest the cue in
    the parse. Possessives ("Israel's security"), subjects and other actors ("Russia has
    backed"), "by"/"to"/"for" phrases and demonyms never locate an event. "near X",
-   "outside (of) X", "N km from X" give geo_precision 2 at best.
+   "outside (of) X", "N km from X" give geo_precision 2 at best. Places joined to it by
+   "and" or a list at the same level ("in Mombasa and Kisumu") are more locations of the
+   event: as ACLED does, each gets its own incident and a toll reported for all of them is
+   split evenly (the remainder to the first).
 4. **Refinement.** A sentence with no cue that directly follows an event, shares its
    participants ("the Iranian forces" after "nine Iranians ... forces") and places them in
    a smaller place inside the event's place ("a base outside of Aleppo" inside Syria) moves
@@ -99,6 +102,7 @@ class _Event:
     sentences: list[int]
     paragraph: int
     where: _Where | None = None
+    also: list[_Where] = field(default_factory=list)  # "in Mombasa and Kisumu": more locations
     when: DateSpan | None = None
     fatalities: int | None = None
     participants: set[str] = field(default_factory=set)
@@ -254,6 +258,27 @@ def _candidates(doc, mentions: list[Mention], cue) -> list[tuple[int, _Where]]:
     close = [(d, r, w) for d, r, w in out if d <= closest + _PLACE_SLACK]
     close.sort(key=lambda t: (-t[1], t[0]))
     return [(d, w) for d, _, w in close]
+
+
+def _coordinated(doc, where: _Where, options: list[tuple[int, _Where]]) -> list[_Where]:
+    """Other places joined to the event's place by "and"/"or" or a comma list, at the same
+    level ("in Mombasa and Kisumu", not "Aleppo and Syria"): ACLED codes one event per
+    location."""
+    root = _mention_root(doc, where.mention)
+    if root is None:
+        return []
+    out: list[_Where] = []
+    for _, other in options:
+        tok = _mention_root(doc, other.mention)
+        if tok is None or other.place.id == where.place.id or any(o.place.id == other.place.id for o in out):
+            continue
+        joined = (tok.dep_ == "conj" and tok.head.i == root.i) or (root.dep_ == "conj" and root.head.i == tok.i) \
+            or (tok.dep_ == "conj" and root.dep_ == "conj" and tok.head.i == root.head.i)
+        same_level = _CLASS_RANK.get(other.place.feature_class, 0) == _CLASS_RANK.get(where.place.feature_class, 0)
+        if joined and same_level and not _finer_inside(other.place, where.place) \
+                and not _finer_inside(where.place, other.place):
+            out.append(other)
+    return out
 
 
 def _finer_inside(inner: Place, outer: Place) -> bool:
@@ -538,16 +563,16 @@ def _dominant_date(events: list[_Event]) -> DateSpan | None:
     return next(e.when for e in events if e.when and e.when.resolved and e.when.precision == "day")
 
 
-def _improve_place(ev: _Event, where: _Where | None, i: int) -> None:
+def _improve_place(ev: _Event, where: _Where | None, i: int, also: list[_Where] | None = None) -> None:
     if where is None:
         return
     if ev.where is None:
-        ev.where = where
+        ev.where, ev.also = where, list(also or ())
     elif where.place.id == ev.where.place.id:
         ev.where.near = ev.where.near and where.near
     elif _finer_inside(where.place, ev.where.place):
         ev.notes.append(f"place narrowed from {ev.where.place.name} to {where.place.name} by a later sentence")
-        ev.where = where
+        ev.where, ev.also = where, []
 
 
 def _add_fatalities(ev: _Event, count: int | None) -> None:
@@ -614,6 +639,7 @@ def extract_incidents(doc, mentions: list[Mention], article: Article, parsed=_PA
             ongoing = _continues(events, row, head, i, paragraph[i]) or _crowd_follow_up(events, row, i)
             options = _candidates(doc, per_sentence[i], head)
             where = options[0][1] if options else None
+            also = _coordinated(doc, where, options) if where is not None else []
             when = _sentence_date(doc, dates_in[i], head)
             if when is not None and published and when.start and when.start > published:
                 continue  # "a new march for next Tuesday": planned, not (yet) an incident
@@ -625,7 +651,7 @@ def extract_incidents(doc, mentions: list[Mention], article: Article, parsed=_PA
             if i not in ongoing.sentences:
                 ongoing.sentences.append(i)
             ongoing.participants |= people
-            _improve_place(ongoing, where, i)
+            _improve_place(ongoing, where, i, also)
             if ongoing.when is None and when is not None:
                 ongoing.when = when
             _add_fatalities(ongoing, count_fatalities(sent.text))
@@ -681,25 +707,41 @@ def _to_incidents(events: list[_Event], sents) -> list[Incident]:
             start, end, precision, date_text = when.start, when.end, when.precision, when.text
             if when.note:
                 notes.append(f"date {when.text!r}: {when.note}")
-        mention = ev.where.mention
-        if ev.where.near:
-            mention = replace(mention, geo_precision=max(mention.geo_precision, GEO_PRECISION_NEAR))
-        out.append(
-            Incident(
-                event_type=ev.row.event_type,
-                sub_event_type=ev.row.sub_event_type,
-                mention=mention,
-                snippet=_snippet(sents, ev.sentences),
-                date_start=start,
-                date_end=end,
-                date_precision=precision,
-                date_text=date_text,
-                fatalities=ev.fatalities,
-                sentence=ev.sentences[0],
-                notes=tuple(notes),
+        places = [ev.where, *ev.also]
+        for where, fatalities in zip(places, _split_fatalities(ev.fatalities, len(places))):
+            mention = where.mention
+            if where.near:
+                mention = replace(mention, geo_precision=max(mention.geo_precision, GEO_PRECISION_NEAR))
+            extra = [f"one of {len(places)} locations the report names; fatalities split evenly"] if ev.also else []
+            out.append(
+                Incident(
+                    event_type=ev.row.event_type,
+                    sub_event_type=ev.row.sub_event_type,
+                    mention=mention,
+                    snippet=_snippet(sents, ev.sentences),
+                    date_start=start,
+                    date_end=end,
+                    date_precision=precision,
+                    date_text=date_text,
+                    fatalities=fatalities,
+                    sentence=ev.sentences[0],
+                    notes=tuple(notes + extra),
+                )
             )
-        )
     return out
+
+
+def _split_fatalities(total: int | None, parts: int) -> list[int | None]:
+    """ACLED splits a death toll reported for several locations evenly between their events,
+    the remainder going to the first.
+
+    >>> _split_fatalities(7, 3), _split_fatalities(None, 2)
+    ([3, 2, 2], [None, None])
+    """
+    if total is None:
+        return [None] * parts
+    share, rest = divmod(total, parts)
+    return [share + (1 if k < rest else 0) for k in range(parts)]
 
 
 def _merge(incidents: list[Incident]) -> list[Incident]:

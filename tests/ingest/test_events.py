@@ -339,3 +339,20 @@ def test_deaths_are_the_consequence_not_a_second_event():
     ]:
         _, incidents = parser.parse_article(Article(text=text, published=date(2024, 5, 8), url="https://example.org/x"))
         assert [(i.event_type, i.fatalities) for i in incidents] == expected, text
+
+
+def test_an_event_in_several_places_is_one_incident_per_place():
+    """ACLED codes one event per location; a toll reported for all of them is split evenly."""
+    from datetime import date
+
+    from geodata.model import Article
+    from ingest.geoparse import Geoparser
+
+    parser = Geoparser()
+    for text, expected in [
+        ("Smaller marches were reported in Mombasa and Kisumu on Wednesday.", [("Mombasa", None), ("Kisumu", None)]),
+        ("Airstrikes hit Idlib and Aleppo on Monday, killing 7 people.", [("Idlib", 4), ("Aleppo", 3)]),
+        ("Shelling near Aleppo, Syria, killed four.", [("Aleppo", 4)]),  # a container, not a second place
+    ]:
+        _, incidents = parser.parse_article(Article(text=text, published=date(2024, 5, 8), url="https://example.org/x"))
+        assert [(i.mention.text, i.fatalities) for i in incidents] == expected, text
