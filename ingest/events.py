@@ -24,7 +24,9 @@ One pass over the sentences:
    ("reported al-Jazeera on Monday" dates the report, not the strike). Else the article's
    dominant event date, when all dated events in the article agree on one day. Else none:
    an ongoing event keeps no invented day.
-6. **Fatalities** from `ingest.fatalities.count_fatalities`, for violent types only.
+6. **Fatalities** from `ingest.fatalities.count_fatalities`, for violent types only; a
+   cue-less sentence right after the event that names no place and no longer period gives
+   its toll ("At least 32 people were killed, officials said").
 7. Events without a place are dropped; duplicates (same type, place and date) are merged,
    keeping the largest fatality count.
 """
@@ -223,6 +225,8 @@ def _locate(doc, m: Mention, cue, place_spans: list[tuple[int, int]]) -> tuple[b
         word = prep.lower_
         if word in _LOCATIVE:
             return near or word in _NEAR, False
+        if word in ("on", "against", "upon") and prep.head.i == cue.i:
+            return near, True  # the target of the event word: "strikes on southern Lebanon"
         if word == "between":
             return True, False  # "the road between Nabatieh and Kfar Roummane"
         if word not in ("of", "from"):
@@ -360,8 +364,8 @@ def plan_parse(doc, mentions: list[Mention]) -> ParsePlan | None:
     The geoparser's pipeline runs only the sentence splitter and NER (it needs no more);
     the event rules need the parser, tagger and lemmatizer, which cost more than the rest
     of the pipeline together. So only the sentences that could hold a cue (see
-    `taxonomy.may_hold_cue`), and the sentence after each when it names a place (a follow-up
-    may place the event more finely), are parsed: every other character is blanked to a space,
+    `taxonomy.may_hold_cue`), and the sentence after each when it names a place or the dead
+    (a follow-up may place the event more finely or give its toll), are parsed: every other character is blanked to a space,
     which keeps all character offsets, and newlines stay so paragraphs stay apart.
     """
     text = doc_text(doc)
@@ -375,7 +379,8 @@ def plan_parse(doc, mentions: list[Mention]) -> ParsePlan | None:
             words |= word_guesses(word)
         if may_hold_cue(words):
             wanted.add(k)
-            if k + 1 < len(sents) and _has_place(sents[k + 1], mentions):
+            if k + 1 < len(sents) and (_has_place(sents[k + 1], mentions)
+                                       or _DEATHS.search(text, sents[k + 1].start_char, sents[k + 1].end_char)):
                 wanted.add(k + 1)
     if not wanted:
         return None
@@ -428,6 +433,8 @@ def _has_place(sent, mentions: list[Mention]) -> bool:
 
 
 _BLANKED = re.compile(r"[^\n]")
+# A follow-up sentence that may carry the event's toll (see `_toll_from_follow_up`).
+_DEATHS = re.compile(r"\b(?:killed|dead|died|death toll|deaths|fatalities|bodies)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -630,6 +637,7 @@ def extract_incidents(doc, mentions: list[Mention], article: Article, parsed=_PA
         people = _participants(sent, per_sentence[i])
         if not cues:
             _refine_from_follow_up(doc, events, i, per_sentence[i], people)
+            _toll_from_follow_up(events, i, sent.text, per_sentence[i])
             continue
         for match in cues:
             head = _cue_head(doc, match)
@@ -683,6 +691,31 @@ def _refine_from_follow_up(doc, events: list[_Event], i: int, mentions: list[Men
         ev.sentences.append(i)
         ev.participants |= people
         return
+
+
+# A toll that counts more than one event: "since the war began", "so far this year".
+_CUMULATIVE = re.compile(
+    r"\b(?:since|so far|to date|in total|overall|altogether|this year|last year|war|conflict|"
+    r"campaign|offensive|began|started|month|months|year|years)\b",
+    re.IGNORECASE,
+)
+
+
+def _toll_from_follow_up(events: list[_Event], i: int, text: str, mentions: list[Mention]) -> None:
+    """"At least 32 people were killed, hospital officials said." right after a violent event,
+    naming no other place and no longer period, is that event's toll."""
+    if not events:
+        return
+    ev = events[-1]
+    if ev.sentences[-1] != i - 1 or not ev.row.violent or _CUMULATIVE.search(text):
+        return
+    if any(m.kind == "place" for m in mentions):
+        return
+    count = count_fatalities(text)
+    if count is None:
+        return
+    _add_fatalities(ev, count)
+    ev.sentences.append(i)
 
 
 def _snippet(sents, indices: list[int]) -> str:

@@ -356,3 +356,21 @@ def test_an_event_in_several_places_is_one_incident_per_place():
     ]:
         _, incidents = parser.parse_article(Article(text=text, published=date(2024, 5, 8), url="https://example.org/x"))
         assert [(i.mention.text, i.fatalities) for i in incidents] == expected, text
+
+
+def test_the_toll_in_the_next_sentence_belongs_to_the_event_unless_it_counts_more():
+    from datetime import date
+
+    from geodata.model import Article
+    from ingest.geoparse import Geoparser
+
+    parser = Geoparser()
+    for text, expected in [
+        ("Protesters clashed with police in Dhaka and Chittagong on Thursday. At least 32 people were "
+         "killed, according to hospital officials.", [("Dhaka", 16), ("Chittagong", 16)]),
+        ("Israeli strikes hit Gaza City on Monday, killing 12. More than 30,000 people have been killed "
+         "since the war began.", [("Gaza City", 12)]),
+        ("Israeli strikes on southern Lebanon killed at least eight people on Tuesday.", [("Lebanon", 8)]),
+    ]:
+        _, incidents = parser.parse_article(Article(text=text, published=date(2024, 3, 12), url="https://example.org/x"))
+        assert [(i.mention.text, i.fatalities) for i in incidents] == expected, text
