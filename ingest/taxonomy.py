@@ -150,8 +150,7 @@ TAXONOMY: tuple[SubEventType, ...] = (
     # --- Attacks: on an armed target it is a battle, on civilians violence against them --
     SubEventType("Battles", "Armed clash",
                  "Armed, organised groups fight each other (an attack on an armed target).",
-                 _cues(f"attack|storm|raid|ambush|overrun|kill * {_ARMED_TARGETS}|{_POLICE}",
-                       f"{_ARMED_TARGETS} * attack|ambush|raid")),
+                 _cues(f"attack|storm|raid|ambush|overrun|kill * {_ARMED_TARGETS}|{_POLICE}")),
     # --- Violence against civilians ---------------------------------------------------------
     SubEventType("Violence against civilians", "Abduction/forced disappearance",
                  "People taken or held by an armed group against their will.",
@@ -175,7 +174,10 @@ TAXONOMY: tuple[SubEventType, ...] = (
     SubEventType("Battles", "Armed clash",
                  "Armed, organised groups fight each other.",
                  _cues("clash|clashes", "firefight", "gunfight", "gun battle", "exchange fire",
-                       "exchange of fire", "skirmish")
+                       "exchange of fire", "skirmish",
+                       # "an army post attack", "a militia ambush"; after the civilian row, so
+                       # that "fighters attacked a village" is an attack on civilians
+                       f"{_ARMED_TARGETS} * attack|ambush|raid")
                  # Everyday senses ("a legal battle", "in advance", "an offensive remark")
                  # are common, so these need a military word in the sentence.
                  + _cues("fighting", "fight", "battle", "offensive", "advance", "ambush",

@@ -374,3 +374,18 @@ def test_the_toll_in_the_next_sentence_belongs_to_the_event_unless_it_counts_mor
     ]:
         _, incidents = parser.parse_article(Article(text=text, published=date(2024, 3, 12), url="https://example.org/x"))
         assert [(i.mention.text, i.fatalities) for i in incidents] == expected, text
+
+
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Paramilitary fighters attacked a village in Gezira state on Wednesday.", "Attack"),  # the actor, not a target
+    ("Rebels attacked an army base near Beni on Monday.", "Armed clash"),
+    ("A militia ambush near Beni killed 5 soldiers on Monday.", "Armed clash"),
+])
+def test_who_attacks_is_not_what_is_attacked(text, sub_event_type):
+    from datetime import date
+
+    from geodata.model import Article
+    from ingest.geoparse import Geoparser
+
+    _, incidents = Geoparser().parse_article(Article(text=text, published=date(2024, 6, 8), url="https://example.org/x"))
+    assert [i.sub_event_type for i in incidents] == [sub_event_type]
