@@ -14,8 +14,9 @@ One pass over the sentences:
    backed"), "by"/"to"/"for" phrases and demonyms never locate an event. "near X",
    "outside (of) X", "N km from X" give geo_precision 2 at best. Places joined to it by
    "and" or a list at the same level ("in Mombasa and Kisumu") are more locations of the
-   event: as ACLED does, each gets its own incident and a toll reported for all of them is
-   split evenly (the remainder to the first).
+   event: each gets its own incident (ACLED codes one event per location), and a toll
+   reported for all of them is split evenly, the remainder to the first, so that the total
+   is kept and never counted twice.
 4. **Refinement.** A sentence with no cue that directly follows an event, shares its
    participants ("the Iranian forces" after "nine Iranians ... forces") and places them in
    a smaller place inside the event's place ("a base outside of Aleppo" inside Syria) moves
@@ -765,8 +766,8 @@ def _to_incidents(events: list[_Event], sents) -> list[Incident]:
 
 
 def _split_fatalities(total: int | None, parts: int) -> list[int | None]:
-    """ACLED splits a death toll reported for several locations evenly between their events,
-    the remainder going to the first.
+    """A death toll reported for several locations, split evenly between their incidents
+    (the remainder to the first), so that summing the incidents gives the reported total.
 
     >>> _split_fatalities(7, 3), _split_fatalities(None, 2)
     ([3, 2, 2], [None, None])
