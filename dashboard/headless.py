@@ -17,7 +17,11 @@ from geodata.errors import AtlasError
 
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-quic", "--disable-dev-shm-usage", "--hide-scrollbars")
+                  "--disable-quic", "--disable-dev-shm-usage", "--hide-scrollbars",
+                  # A headless window counts as hidden: without these, Chromium may throttle its
+                  # timers and animation frames, and playback or a map's fly-to stall.
+                  "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
+                  "--disable-renderer-backgrounding")
 INSTALL_HINT = ("PNG snapshots need Chromium and chromedriver on PATH (Debian/Ubuntu: "
                 "apt-get install chromium chromium-driver) and the selenium package.")
 

@@ -750,15 +750,23 @@
     var latlng = L.latLng(d.lat[k], d.lon[k]);
     var self = this;
     this.selectedRow = row;
+    var opened = false;
     var open = function () {
+      if (opened || self.selectedRow !== row) {
+        return;
+      }
+      opened = true;
+      self.map.off('moveend', open);
       self.layer.redraw();
       self.showDetails([row], 0, latlng);
     };
+    this.map.on('moveend', open);
+    // The fly animation runs on animation frames, which a hidden or busy page may throttle
+    // or never run: open the popup anyway once the flight should be over.
+    setTimeout(open, 1200);
     if (d.prec && d.prec[k] === GEO_REGION && d.rad && d.rad[k] > 0) {
-      this.map.once('moveend', open);
       this.map.flyToBounds(latlng.toBounds(d.rad[k] * 2000), {maxZoom: 9, duration: 0.6});
     } else {
-      this.map.once('moveend', open);
       this.map.flyTo(latlng, Math.max(this.map.getZoom(), 14), {duration: 0.6});
     }
     return true;
