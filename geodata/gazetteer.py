@@ -86,6 +86,16 @@ def name_skeleton(norm: str) -> str:
     return _SKELETON_DROPS.sub("", norm.replace("q", "k"))  # "Qiryat" is "Kiryat"
 
 
+def same_transliteration(name: str, other: str) -> bool:
+    """Whether `other` is `name` written another way (both normalised; see `name_skeleton`).
+    An `other` under five letters is too short to tell ("come" is not "como").
+
+    >>> same_transliteration("khan yunis", "khan younis"), same_transliteration("como", "come")
+    (True, False)
+    """
+    return len(other) >= 5 and name_skeleton(name) == name_skeleton(other)
+
+
 def _place(row: tuple) -> Place:
     return Place(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8])
 
@@ -312,11 +322,7 @@ class Gazetteer:
     def _names_a_country_or_region(self, norm: str) -> bool:
         # "Philippines" and "Laos" are the demonyms "Philippine" and "Lao" plus an s, and
         # the countries' own names: the place wins, or "in the Philippines" is no place.
-        return self._conn().execute(
-            "SELECT 1 FROM name n JOIN place p ON p.rowid = n.place "
-            "WHERE n.norm = ? AND p.feature_class IN ('country', 'admin1') LIMIT 1",
-            (norm,),
-        ).fetchone() is not None
+        return bool(self.lookup(norm, feature_classes=("country", "admin1"), limit=1))
 
     def iter_names(self, *, min_population: int = 0, with_main_name: bool = False) -> Iterator[tuple]:
         """Every (surface name, feature_class, population), for building an entity ruler.

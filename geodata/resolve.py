@@ -561,9 +561,9 @@ def _same_name(name: str, query: str) -> bool:
     name, query = _expand(name), _expand(query)
     if name == query or name.startswith(query) or query.startswith(name):
         return True
-    from geodata.gazetteer import name_skeleton
+    from geodata.gazetteer import same_transliteration
 
-    return len(query) >= 5 and name_skeleton(name) == name_skeleton(query)
+    return same_transliteration(name, query)
 
 
 @lru_cache(maxsize=1)

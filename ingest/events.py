@@ -44,7 +44,7 @@ from datetime import date  # noqa: F401  (the doctest uses it)
 from geodata.model import GEO_PRECISION_NEAR, Article, Incident, Mention, Place, as_date, haversine_km
 from ingest.dates import NEEDS_PUBLICATION, DateSpan, resolve_dates
 from ingest.doctext import doc_text
-from ingest.fatalities import count_fatalities
+from ingest.fatalities import count_fatalities, may_report_deaths
 from ingest.taxonomy import TAXONOMY, CueMatch, SubEventType, find_cues, may_hold_cue, sub_event, word_guesses
 
 # Prepositions that put an event somewhere. Not "by", "to", "for", "from", "on", "with":
@@ -381,7 +381,7 @@ def plan_parse(doc, mentions: list[Mention]) -> ParsePlan | None:
         if may_hold_cue(words):
             wanted.add(k)
             if k + 1 < len(sents) and (_has_place(sents[k + 1], mentions)
-                                       or _DEATHS.search(text, sents[k + 1].start_char, sents[k + 1].end_char)):
+                                       or may_report_deaths(text[sents[k + 1].start_char : sents[k + 1].end_char])):
                 wanted.add(k + 1)
     if not wanted:
         return None
@@ -400,16 +400,11 @@ def parse_for_events(items: list[tuple[object, list[Mention]]], batch_size: int 
     The planned texts go through the full pipeline in batches, which is faster than one
     at a time. The callers' docs are left untouched.
     """
-    plans = [None if _has_full_parse(doc) else plan_parse(doc, mentions) for doc, mentions in items]
-    todo = [plan.text for plan in plans if plan is not None]
-    parsed = iter(_full_pipeline().pipe(todo, batch_size=batch_size))
-    out = []
-    for (doc, _), plan in zip(items, plans):
-        if _has_full_parse(doc):
-            out.append(doc)
-        else:
-            out.append(None if plan is None else _with_dates(next(parsed), doc, plan.kept))
-    return out
+    ready = [_has_full_parse(doc) for doc, _ in items]
+    plans = [None if done else plan_parse(doc, mentions) for (doc, mentions), done in zip(items, ready)]
+    parsed = iter(_full_pipeline().pipe([plan.text for plan in plans if plan is not None], batch_size=batch_size))
+    return [doc if done else None if plan is None else _with_dates(next(parsed), doc, plan.kept)
+            for (doc, _), done, plan in zip(items, ready, plans)]
 
 
 def _has_full_parse(doc) -> bool:
@@ -434,8 +429,6 @@ def _has_place(sent, mentions: list[Mention]) -> bool:
 
 
 _BLANKED = re.compile(r"[^\n]")
-# A follow-up sentence that may carry the event's toll (see `_toll_from_follow_up`).
-_DEATHS = re.compile(r"\b(?:killed|dead|died|death toll|deaths|fatalities|bodies)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+")
 
 

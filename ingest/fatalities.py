@@ -156,6 +156,19 @@ def _simplify(sentence: str) -> str:
     return _RANGE_RE.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
 
 
+_DEATH_WORDS = re.compile(r"\b(?:killed|dead|died|death toll|deaths|fatalities|bodies)\b", re.IGNORECASE)
+
+
+def may_report_deaths(sentence_text: str) -> bool:
+    """A cheap screen for a sentence worth a closer look: it carries one of the words most
+    death counts use. (`count_fatalities` reads more forms, such as "lost their lives".)
+
+    >>> may_report_deaths("At least 32 people were killed."), may_report_deaths("Talks resumed.")
+    (True, False)
+    """
+    return _DEATH_WORDS.search(sentence_text) is not None
+
+
 def count_fatalities(sentence_text: str) -> int | None:
     """Reported deaths in one sentence, or None if it reports no count.
 

@@ -151,11 +151,7 @@ class Geoparser:
         Incidents come from `ingest.events.extract_incidents(doc, mentions, article)`; without
         that module the article yields mentions only.
         """
-        doc = self.nlp(article.text)
-        mentions = self.mentions(doc)
-        extract = self._incident_extractor()
-        incidents = list(extract(doc, mentions, article)) if extract is not None else []
-        return mentions, incidents
+        return self.parse_articles([article], batch_size=1)[0]
 
     def parse_articles(self, articles: list[Article], *, batch_size: int = 16) -> list[tuple[list[Mention], list[Incident]]]:
         """`parse_article` for several articles, with both spaCy passes batched.

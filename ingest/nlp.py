@@ -27,6 +27,7 @@ and the statistical `senter` costs ~13% of the parse for sentences used only as 
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,7 +100,7 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
         Only names worth matching: every country, admin1, region, water and landform name,
         and city names of at least `MIN_CITY_POPULATION_ADD` people.
     """
-    from geodata.gazetteer import name_skeleton, normalize_name
+    from geodata.gazetteer import normalize_name, same_transliteration
 
     table: dict[str, NameInfo] = {}
     # 190k names share 30k distinct senses: one object per sense keeps the cached table's
@@ -115,7 +116,7 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
             continue
         main_key = normalize_name(main_name)
         if not broad and key != main_key and not _worth_an_alternate(surface, key, population) \
-                and not (len(key) >= 5 and name_skeleton(key) == name_skeleton(main_key)):
+                and not same_transliteration(main_key, key):
             continue  # ("Khan Younis" for Khān Yūnis is the same name, transliterated)
         population = int(population or 0)
         old = table.get(key)
@@ -148,19 +149,15 @@ def cached_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
     NAME_TABLE_VERSION; it is written atomically, and an unreadable cache is rebuilt.
     """
     import os
-    import pickle
     import tempfile
 
     path = getattr(gazetteer, "path", None)
     if path is None:
         return build_name_table(gazetteer)
     cache, key = _name_table_cache(path)
-    try:
-        with cache.open("rb") as fh:
-            if pickle.load(fh) == key:  # the key is stored first, so it reads without the table
-                return pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        pass  # missing, stale or damaged: rebuild below
+    fresh, table = _read_name_table_cache(cache, key, with_table=True)
+    if fresh:
+        return table
     table = build_name_table(gazetteer)
     try:
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
@@ -175,17 +172,20 @@ def cached_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
 
 def name_table_is_cached(gazetteer: "Gazetteer") -> bool:
     """True when `cached_name_table` would load rather than build (reads only the key)."""
-    import pickle
-
     path = getattr(gazetteer, "path", None)
-    if path is None:
-        return False
-    cache, key = _name_table_cache(path)
+    return path is not None and _read_name_table_cache(*_name_table_cache(path), with_table=False)[0]
+
+
+def _read_name_table_cache(cache: Path, key: tuple, *, with_table: bool) -> tuple[bool, dict | None]:
+    """(True, the table or None) when `cache` was written for `key`; (False, None) when it is
+    missing, stale or damaged. The key is stored first, so checking it skips the table."""
     try:
         with cache.open("rb") as fh:
-            return pickle.load(fh) == key
+            if pickle.load(fh) != key:
+                return False, None
+            return True, pickle.load(fh) if with_table else None
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        return False
+        return False, None
 
 
 def _name_table_cache(path: Path) -> tuple[Path, tuple]:
