@@ -217,7 +217,11 @@ class Resolver:
     def candidates(self, name: str) -> tuple[Place, ...]:
         """Gazetteer candidates for a surface name, class-filtered, cached."""
         key = _norm_key(name)
-        hit = self._cache.get(key)
+        # Keyed by the name as written: "CA" is California and "ca" is not, "L.A." is Los
+        # Angeles and "LA" also Louisiana. Keyed by `key`, whichever form came first would
+        # answer for the others, and results would depend on the order of the documents.
+        surface = name.strip()
+        hit = self._cache.get(surface)
         if hit is not None:
             return hit
         places = list(self.gazetteer.lookup(name, limit=LOOKUP_LIMIT))
@@ -250,7 +254,7 @@ class Resolver:
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
             self._fallback_keys.clear()
-        self._cache[key] = result
+        self._cache[surface] = result
         return result
 
     def has_name(self, name: str) -> bool:

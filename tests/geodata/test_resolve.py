@@ -232,3 +232,12 @@ def test_a_countrys_name_is_the_local_town_when_its_county_is_named(resolver):
 def test_china_stays_china_in_texas(resolver):
     m = resolve_one(resolver, "Exports from Texas to China fell.", "China", "Texas")
     assert m.place.country_code == "CN"
+
+
+def test_a_name_means_the_same_whatever_was_resolved_before(gazetteer):
+    """Results must not depend on the order of the documents: "CA" and "ca", "L.A." and
+    "LA" share a lookup key but not a reading."""
+    for first, then in [("CA", "ca"), ("L.A.", "LA"), ("IN", "in")]:
+        warmed = Resolver(gazetteer)
+        warmed.candidates(first)
+        assert warmed.candidates(then) == Resolver(gazetteer).candidates(then), (first, then)
