@@ -61,6 +61,10 @@ MIN_PERSON_TO_PLACE = 100_000
 # Feature classes that are always trusted when their name appears capitalised.
 _BROAD_CLASSES = frozenset({"country", "admin1", "region", "water", "landform"})
 _LOC_CLASSES = frozenset({"region", "water", "landform"})
+_WELL_KNOWN_CLASSES = frozenset({"country", "region", "water", "landform"})
+# A province this populous is known beyond its country ("Idlib", "Wyoming"); below it the
+# name is more often a person's ("Kerry", "Nelson").
+MIN_PROVINCE_POPULATION = 100_000
 MAX_NAME_TOKENS = 6
 
 _LOCK = threading.Lock()
@@ -72,12 +76,20 @@ class NameInfo:
     """What the gazetteer knows about one normalised name: its best-known sense."""
 
     feature_class: str
-    population: int
+    population: int  # of the most populous place of this name, whatever its class
     broad: bool  # a country/admin1/region/water/landform carries this name
 
     @property
     def well_known(self) -> bool:
-        return self.broad or self.population >= MIN_CITY_POPULATION_RELABEL
+        """Known to any reader: a country, region, sea or landform, a sizeable province, or a
+        big city. Not every admin1 is: "Michael" and "Douglas" are parishes of the Isle of
+        Man, "Paul" a county of Cape Verde, "Kerry" an Irish county of 65,000 people; in a
+        text those are people far more often."""
+        if self.feature_class in _WELL_KNOWN_CLASSES:
+            return True
+        if self.feature_class == "admin1" and self.population >= MIN_PROVINCE_POPULATION:
+            return True
+        return self.population >= MIN_CITY_POPULATION_RELABEL
 
 
 def _norm(text: str) -> str:
@@ -121,13 +133,18 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
         population = int(population or 0)
         old = table.get(key)
         if old is None or (broad, population) > (old.broad, old.population):
-            sense = NameInfo(feature_class, population, broad or bool(old and old.broad))
-            table[key] = senses.setdefault(sense, sense)
+            sense = NameInfo(feature_class, max(population, old.population if old else 0),
+                             broad or bool(old and old.broad))
+        elif population > old.population:  # "Manchester": the county's class, the city's size
+            sense = NameInfo(old.feature_class, population, old.broad)
+        else:
+            continue
+        table[key] = senses.setdefault(sense, sense)
     return table
 
 
 # Bump when build_name_table's rules change, so stale caches are rebuilt.
-NAME_TABLE_VERSION = 5
+NAME_TABLE_VERSION = 6
 
 
 # GeoNames gives towns their names in many languages. An alternate name is worth matching in
@@ -398,13 +415,19 @@ class AtlasPlaces:
                 info = self.info(doc[i:j].text)
                 if info is None:
                     continue
+                if hashtag and tok.is_lower and not info.well_known:
+                    continue  # "#reading", "#paradise", "#sandy": words, unless "#syria"
                 if j - i == 1 and not hashtag:
                     nxt = doc[j] if j < n else None
                     lower_next = nxt is not None and nxt.is_alpha and nxt.is_lower
                     if (tok.is_upper or tok.is_sent_start and lower_next) and not info.broad:
                         continue  # "Mobile homes...", "COME ON": too often not a place
                     governs = info.broad and j < n and doc[j].lower_ in JURISDICTION_WORDS
-                    if (_inside_longer_name(doc, i, j) and not governs) or _after_honorific(doc[i:j]):
+                    if tok.is_title and len(tok) <= 3 and info.feature_class == "country":
+                        continue  # "Car" is no "CAR": countries' initials are written in capitals
+                    headline = info.well_known and (info.broad or len(tok) >= 6) and _in_headline_clause(doc, i)
+                    if (_inside_longer_name(doc, i, j) and not governs and not headline) \
+                            or _after_honorific(doc[i:j]):
                         continue  # "Officer Flores", "Ripley Street", "Mr. Chen": another name;
                         # but "Punjab Government" is Punjab's own body (see `_embedded`)
                 match = Span(doc, i, j, label=self._label_for(info))
@@ -527,9 +550,15 @@ def _after_honorific(span: Span) -> bool:
 
 
 def _after_determiner(span: Span) -> bool:
-    """"the Ferguson riots", "these Ferguson protests": people's names take no article."""
+    """"the Ferguson riots", "these Ferguson protests": people's names take no article,
+    except before what belongs to a person ("the Obama administration", "the Bush era")."""
     k = span.start - 1
+    if span.end < len(span.doc) and span.doc[span.end].lower_ in _A_PERSONS:
+        return False
     return k >= 0 and span.doc[k].lower_ in ("the", "these", "this", "that", "those")
+
+
+_A_PERSONS = frozenset("administration administrations presidency doctrine era campaign family".split())
 
 
 def _inside_longer_name(doc: Doc, i: int, j: int) -> bool:
@@ -540,6 +569,26 @@ def _inside_longer_name(doc: Doc, i: int, j: int) -> bool:
             and before.lower_ not in _LOCATIVE and not before.is_stop:
         return True
     return after is not None and after.is_alpha and after.is_title
+
+_CLAUSE_BREAKS = frozenset(".:;!?|—–-,()[]\"“”")
+
+
+def _in_headline_clause(doc: Doc, i: int) -> bool:
+    """Whether token i sits in a clause written in headline case ("Earthquake Shakes Iceland
+    Volcano", "Why Is China Having Measles Outbreaks"), where capitals mark no names."""
+    words = []
+    for step in (-1, 1):
+        k = i + step
+        while 0 <= k < len(doc) and doc[k].text not in _CLAUSE_BREAKS and "\n" not in doc[k].text \
+                and not (step == 1 and doc[k].is_sent_start):
+            if doc[k].is_alpha:
+                words.append(doc[k])
+            if step == -1 and doc[k].is_sent_start:
+                break
+            k += step
+    long_words = [t for t in words if len(t) >= 4]
+    return len(words) >= 2 and len(long_words) >= 2 and all(t.is_title or t.is_upper for t in long_words)
+
 
 # Endings of nationality/religion adjectives that happen to be place names somewhere.
 _ADJECTIVE_ENDINGS = ("ish", "ese", "ian", "ean", "ic", "ist", "ians", "ites", "ite")
@@ -556,6 +605,7 @@ _COMMON_WORDS = frozenset(
     east west villages region area human drug best santa rise part one big act no
     white black green brown grant young
     come set rest okay ok tune spring empire sam paul bush ig tu pa
+    hurricane tornado tsunami typhoon cyclone flood storm yoga
     """.split()
 )
 

@@ -320,6 +320,7 @@ def recognize(
 
 
 _CAMEL_INSIDE = re.compile(r"[a-z][A-Z]")
+_JOINING_WORDS = frozenset("for in of at to from with on by and the near across".split())
 _CAMEL_PART = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")
 
 
@@ -335,9 +336,17 @@ def _hashtag_places(tok, place_info: Callable[[str], object | None], sentence: i
             if j - i == 1 and len(piece) < 4:
                 continue
             info = place_info(" ".join(tok.text[x:y] for x, y in parts[i:j]))
-            # a well-known place, or a town spelled out at length ("#PrayForFerguson")
-            if info is not None and (getattr(info, "broad", False) or getattr(info, "population", 0) >= 100_000
-                                     or len(piece) >= 6 and len(parts) > 1):
+            if info is None or piece.casefold() in _LONE_GENERIC:
+                continue
+            # A well-known place or a city; a town only at length and where no capitalised
+            # word runs into it: small towns share their names with people ("#EricGarner":
+            # Garner, North Carolina; "#AntonioMartin": Martin, Slovakia), not with
+            # "#PrayForFerguson", "#OpFerguson" or "#FergusonOctober". All in lower case, a
+            # city's name is more often the word ("#reading", "#paradise").
+            before = tok.text[parts[i - 1][0]:parts[i - 1][1]] if i else ""
+            town = len(piece) >= 6 and len(parts) > 1 and info.feature_class != "admin1" and (
+                not before or len(before) <= 2 or before.isupper() or before.casefold() in _JOINING_WORDS)
+            if info.well_known or not tok.is_lower and (info.population >= 100_000 or town):
                 found.append(PlaceSpan(piece, tok.idx + a, tok.idx + b, "GPE", sentence=sentence))
                 i = j
                 break
@@ -380,6 +389,8 @@ def _unlabelled_places(doc: Doc, in_ent: set[int], is_known: Callable[[str], boo
             j += 1
         if dateline and not (j < n and doc[j].text in _DATELINE_END):
             continue
+        if dateline and doc[j].text != "," and not doc[j - 1].whitespace_:
+            continue  # "Drug-resistant malaria...": a hyphenated word, not "BEIRUT -"
         for end in range(j, i, -1):
             name = doc[i:end].text
             if not is_demonym(name) and is_known(name):

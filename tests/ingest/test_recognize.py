@@ -236,3 +236,52 @@ def test_pro_and_anti_compounds_name_the_place(geoparser):
     found = by_text(geoparser, "Ukraine and pro-Russia rebels clashed; pro-Syrian fighters withdrew.")
     assert found["Russia"].kind == "place"
     assert found["Syrian"].kind == "demonym"
+
+
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        ("Kerry condemns South Sudan, rebels as deadline passes", "Kerry"),  # an Irish county
+        ("Police shot him, like #EricGarner and #AntonioMartin before him", "Garner"),
+        ("The Obama administration has allowed people from these countries in.", "Obama"),
+        ("Prayers tonight for #MichaelBrown's family", "Michael"),  # a parish of the Isle of Man
+    ],
+)
+def test_people_named_like_small_places_stay_people(geoparser, text, person):
+    found = by_text(geoparser, text)
+    assert not any(person in name for name in found), found
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("#PrayForFerguson tonight", "Ferguson"),
+        ("Riot gear out at the station #FergusonOctober", "Ferguson"),
+        ("A boy in #OtsegoCounty was saved from a fire", "OtsegoCounty"),
+        ("I call for a lasting #Ceasefire4Gaza #syria", "syria"),
+    ],
+)
+def test_places_in_hashtags_that_stay_places(geoparser, text, place):
+    assert place in by_text(geoparser, text)
+
+
+def test_lower_case_hashtags_of_towns_named_like_words_are_words(geoparser):
+    found = by_text(geoparser, "Quiet night #reading #paradise #hurricane #yoga")
+    assert not found, found
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Earthquake Shakes Iceland Volcano, Still No Ash", "Iceland"),
+        ("Why Is China Having Measles Outbreaks When 99% Are Vaccinated?", "China"),
+    ],
+)
+def test_well_known_places_in_headline_case(geoparser, text, place):
+    assert place in by_text(geoparser, text)
+
+
+def test_headline_case_does_not_make_every_capitalised_word_a_city(geoparser):
+    found = by_text(geoparser, "The Soul Rebels Brass Band Play Sweet Dreams Tonight")
+    assert not found, found
+    assert not by_text(geoparser, "Drug-resistant malaria may lead to the next health crisis")
