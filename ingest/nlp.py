@@ -257,6 +257,10 @@ class AtlasPlaces:
         """The entity as it should be: unchanged, relabelled, or split at a comma."""
         if ent.label_ in ("GPE", "LOC") and _norm(ent.text) in ORGANISATION_ACRONYMS:
             return [Span(ent.doc, ent.start, ent.end, label="ORG")]  # "U.N. peacekeepers"
+        if ent.label_ in ("GPE", "LOC"):
+            if self.info(_strip_the(ent).text) is not None:
+                return [ent]  # "Texas" stays Texas in "Texas State University"
+            return [self._name_cut_short(ent) or ent]  # "the Central African" + "Republic"
         if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC", "PRODUCT"):
             return [ent]
         if len(ent) > 2 and ent[0].lower_ in ("pro", "anti") and ent[1].text == "-":
@@ -353,14 +357,15 @@ class AtlasPlaces:
             return None
         doc = ent.doc
         core = _strip_the(ent)
-        if ent.label_ == "EVENT" and len(core) > 1 and core[0].lower_ in _CARDINAL_WORDS:
-            core = core[1:]  # "the South Napa Earthquake"
+        if ent.label_ == "EVENT" and len(core) > 1 and core[0].lower_ in _CARDINAL_WORDS | {"great"}:
+            core = core[1:]  # "the South Napa Earthquake", "the Great Alaska Earthquake"
         for j in range(min(core.end - 1, core.start + 4), core.start, -1):
             info = self.info(doc[core.start : j].text)
             if info is None:
                 continue
-            if ent.label_ == "EVENT":
-                # an event named after its place: "the Haiti earthquake", "the London Beer Flood"
+            if ent.label_ == "EVENT" or doc[j].lower_ in EVENT_NOUNS:
+                # an event named after its place: "the Haiti earthquake", "the London Beer
+                # Flood", "Detroit Flood" (read as ORG)
                 return Span(doc, core.start, j, label=self._label_for(info))
             if ent.label_ != "PERSON" and doc[j].text in _POSSESSIVES:
                 return Span(doc, core.start, j, label=self._label_for(info))  # "Kent's Board of Finance"
@@ -420,9 +425,11 @@ class AtlasPlaces:
                 if j - i == 1 and not hashtag:
                     nxt = doc[j] if j < n else None
                     lower_next = nxt is not None and nxt.is_alpha and nxt.is_lower
-                    if (tok.is_upper or tok.is_sent_start and lower_next) and not info.broad:
-                        continue  # "Mobile homes...", "COME ON": too often not a place
-                    governs = info.broad and j < n and doc[j].lower_ in JURISDICTION_WORDS
+                    before_body = j < n and doc[j].lower_ in JURISDICTION_WORDS
+                    if (tok.is_upper or tok.is_sent_start and lower_next and not before_body) and not info.broad:
+                        continue  # "Mobile homes...", "COME ON": too often not a place;
+                        # but "Queenstown police are..." is the town's police
+                    governs = info.broad and before_body
                     if tok.is_title and len(tok) <= 3 and info.feature_class == "country":
                         continue  # "Car" is no "CAR": countries' initials are written in capitals
                     headline = info.well_known and (info.broad or len(tok) >= 6) and _in_headline_clause(doc, i)
@@ -481,7 +488,7 @@ JURISDICTION_WORDS = frozenset(
     """police sheriff sheriff's department dept fire council board commission commissioners
     senate house assembly legislature legislative court courts bureau office division agency
     authority schools school government ministry parliament highway patrol attorney
-    election elections health emergency planning treasury pd fd
+    election elections health emergency planning treasury pd fd govt gov't
     protest protests protesters riot riots""".split()
 )
 # Lower-case words inside place names ("Isle of Man", "Newcastle upon Tyne", "Bosnia and Herzegovina").
@@ -561,10 +568,21 @@ def _after_determiner(span: Span) -> bool:
 _A_PERSONS = frozenset("administration administrations presidency doctrine era campaign family".split())
 
 
+# Capitalised words after a place that name something that happened there, not another name:
+# "the Great Alaska Earthquake", "Detroit Flood", "the Peshawar Massacre".
+EVENT_NOUNS = frozenset(
+    """earthquake earthquakes quake flood floods flooding fire fires riot riots massacre disaster
+    tsunami protest protests attack attacks bombing bombings shooting shootings war uprising
+    outbreak crisis siege blast explosion storm hurricane tornado wildfire landslide clashes""".split()
+)
+
+
 def _inside_longer_name(doc: Doc, i: int, j: int) -> bool:
     """True when capitalised words touch the match: it is part of an unrecognised name."""
     before = doc[i - 1] if i > 0 else None
     after = doc[j] if j < len(doc) else None
+    if after is not None and after.lower_ in EVENT_NOUNS:
+        return False
     if before is not None and before.is_alpha and before.is_title and not doc[i].is_sent_start \
             and before.lower_ not in _LOCATIVE and not before.is_stop:
         return True
@@ -573,13 +591,19 @@ def _inside_longer_name(doc: Doc, i: int, j: int) -> bool:
 _CLAUSE_BREAKS = frozenset(".:;!?|—–-,()[]\"“”")
 
 
+def _breaks_clause(tok) -> bool:
+    if tok.text == "-":  # "Pro-Moscow" is one word; "Syria - BEIRUT" two clauses
+        return bool(tok.whitespace_) or (tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_))
+    return tok.text in _CLAUSE_BREAKS
+
+
 def _in_headline_clause(doc: Doc, i: int) -> bool:
     """Whether token i sits in a clause written in headline case ("Earthquake Shakes Iceland
     Volcano", "Why Is China Having Measles Outbreaks"), where capitals mark no names."""
     words = []
     for step in (-1, 1):
         k = i + step
-        while 0 <= k < len(doc) and doc[k].text not in _CLAUSE_BREAKS and "\n" not in doc[k].text \
+        while 0 <= k < len(doc) and not _breaks_clause(doc[k]) and "\n" not in doc[k].text \
                 and not (step == 1 and doc[k].is_sent_start):
             if doc[k].is_alpha:
                 words.append(doc[k])

@@ -258,6 +258,7 @@ def recognize(
     ents = list(doc.ents)
     if EMBEDDED_KEY in doc.spans:
         ents = sorted(ents + list(doc.spans[EMBEDDED_KEY]), key=lambda e: e.start)
+    cut_off: set[int] = set()  # tokens a run-on entity swallowed: "Golan Heights - BEIRUT"
     for ent in ents:
         label = ent.label_
         if label == "PERSON" and ent.start > 0 and doc[ent.start - 1].lower_ in ("in", "near", "outside") \
@@ -269,7 +270,8 @@ def recognize(
         if span is None:
             continue
         if label in PLACE_LABELS:
-            span = _cut_run_on(span, is_known)
+            whole, span = span, _cut_run_on(span, is_known)
+            cut_off.update(range(span.end, whole.end))
         if is_demonym(span.text):
             out.append(
                 PlaceSpan(span.text, span.start_char, span.end_char, label, "demonym",
@@ -303,7 +305,7 @@ def recognize(
                 sentence=sentences[span.start],
             )
         )
-    in_ent = {k for e in ents for k in range(e.start, e.end)}
+    in_ent = {k for e in ents for k in range(e.start, e.end)} - cut_off
     for a, b in _unlabelled_places(doc, in_ent, is_known, is_demonym):
         span = doc[a:b]
         out.append(PlaceSpan(span.text, span.start_char, span.end_char, "GPE",
@@ -358,6 +360,9 @@ def _hashtag_places(tok, place_info: Callable[[str], object | None], sentence: i
 # Prepositions after which a capitalised name the gazetteer knows is a place ("in Glen Allen").
 _PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "from"})
 _DATELINE_END = frozenset({",", "—", "–", "-", "(", "--"})
+# A dateline inside a line, after a headline or a feed's title: "... threats - DAVOS,
+# Switzerland (Reuters) -", "2 dead: CAPE CHARLES, Va. (AP) -" (upper case only).
+_DATELINE_BEFORE = frozenset({":", "—", "–", "-", "--", "|"})
 _NOT_PLACES_AFTER_IN = frozenset(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday god christ jesus congress court
@@ -379,7 +384,10 @@ def _unlabelled_places(doc: Doc, in_ent: set[int], is_known: Callable[[str], boo
     for i, tok in enumerate(doc):
         if i in in_ent or not tok.is_alpha or not (tok.is_title or tok.is_upper):
             continue
-        dateline = i == 0 or "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space
+        line_start = i == 0 or "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space
+        mid_line = not line_start and tok.is_upper and len(tok) > 2 \
+            and doc[i - 1].text in _DATELINE_BEFORE and bool(doc[i - 1].whitespace_)
+        dateline = line_start or mid_line
         after_prep = i > 0 and doc[i - 1].text in _PLACE_PREPOSITIONS and not tok.is_upper
         if not (dateline or after_prep) or tok.is_stop or tok.lower_ in _NOT_PLACES_AFTER_IN:
             continue
@@ -391,6 +399,9 @@ def _unlabelled_places(doc: Doc, in_ent: set[int], is_known: Callable[[str], boo
             continue
         if dateline and doc[j].text != "," and not doc[j - 1].whitespace_:
             continue  # "Drug-resistant malaria...": a hyphenated word, not "BEIRUT -"
+        if mid_line and not (doc[j].text == "(" or doc[j].text == "," and j + 1 < n
+                             and doc[j + 1].is_title and is_known(doc[j + 1].text)):
+            continue  # "BREAKING: READING, WRITING...": shouting, not a dateline
         for end in range(j, i, -1):
             name = doc[i:end].text
             if not is_demonym(name) and is_known(name):

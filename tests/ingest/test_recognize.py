@@ -285,3 +285,38 @@ def test_headline_case_does_not_make_every_capitalised_word_a_city(geoparser):
     found = by_text(geoparser, "The Soul Rebels Brass Band Play Sweet Dreams Tonight")
     assert not found, found
     assert not by_text(geoparser, "Drug-resistant malaria may lead to the next health crisis")
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Clashes near Golan Heights - BEIRUT (AP) — Syrian troops battled rebels", "BEIRUT"),
+        ("Tornado slams campground; 2 dead: CAPE CHARLES, Va. (AP) — The sky turned black", "CAPE CHARLES"),
+        ("Pandemic threats top the list - DAVOS, Switzerland (Reuters) - The worst-ever", "DAVOS"),
+    ],
+)
+def test_wire_datelines_inside_a_line(geoparser, text, place):
+    assert place in by_text(geoparser, text)
+
+
+def test_shouting_is_no_dateline(geoparser):
+    assert not by_text(geoparser, "LOL: READING, WRITING AND MOBILE")
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("War continues to spread violence in the Central African Republic: http://t.co/x", "Central African Republic"),
+        ("Queenstown police are monitoring a protest", "Queenstown"),
+        ("Is This an American Fighting for Pro-Moscow Rebels?", "Moscow"),
+        ("The Great Alaska Earthquake of 1964", "Alaska"),
+        ("We're Not Ready For It:  Detroit Flood.   On August 11", "Detroit"),
+    ],
+)
+def test_places_the_model_cuts_short_or_reads_as_names(geoparser, text, place):
+    assert place in by_text(geoparser, text)
+
+
+def test_a_state_university_is_no_state(geoparser):
+    found = by_text(geoparser, "She studied at Texas State University.")
+    assert "Texas State" not in found
