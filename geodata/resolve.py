@@ -170,6 +170,7 @@ class _Group:
     weight: float = 0.0  # how much this group's choice counts as context for the others
     pair_bonus: dict[str, float] = field(default_factory=dict)
     scores: tuple[float, ...] = ()
+    partial: bool = False  # the candidates come from a part of the name ("Lincoln Memorial")
 
 
 class Resolver:
@@ -204,7 +205,7 @@ class Resolver:
         self.allow_classes = frozenset(allow_classes) if allow_classes else None
         self.deny_classes = frozenset(deny_classes or ())
         self._cache: dict[str, tuple[Place, ...]] = {}
-        self._fallback_keys: set[str] = set()  # names known only through a part of them
+        self._fallback_names: set[str] = set()  # names known only through a part of them, as written
         self._demonyms: dict[str, Place | None] = {}
         self._admin1: dict[tuple[str, str], Place | None] = {}
 
@@ -250,20 +251,20 @@ class Resolver:
         if not result:
             result = self._fallback_candidates(name)
             if result:
-                self._fallback_keys.add(key)
+                self._fallback_names.add(surface)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
-            self._fallback_keys.clear()
+            self._fallback_names.clear()
         self._cache[surface] = result
         return result
 
     def has_name(self, name: str) -> bool:
         """True when the gazetteer knows this exact name (not just a part of it)."""
-        return bool(self.candidates(name)) and _norm_key(name) not in self._fallback_keys
+        return bool(self.candidates(name)) and name.strip() not in self._fallback_names
 
     def is_partial(self, name: str) -> bool:
         """True when the name's candidates come from a part of it (see `_fallback_candidates`)."""
-        return bool(self.candidates(name)) and _norm_key(name) in self._fallback_keys
+        return bool(self.candidates(name)) and name.strip() in self._fallback_names
 
     def _fallback_candidates(self, name: str) -> tuple[Place, ...]:
         """Candidates of the best-known part of a name the gazetteer lacks: hashtag
@@ -318,7 +319,7 @@ class Resolver:
         derivations, for regions and provinces the table does not list ("European" ->
         Europe, "Californian" -> California, "South Ossetian" -> South Ossetia).
         """
-        key = word.casefold()
+        key = word  # as written: "West African" is a demonym, "west African" is not
         if key not in self._demonyms:
             if len(self._demonyms) >= CACHE_SIZE:
                 self._demonyms.clear()
@@ -361,7 +362,8 @@ class Resolver:
             group = groups.get(key)
             if group is None:
                 cands = self.candidates(span.text)
-                group = groups[key] = _Group(key, cands, _priors(cands, key))
+                group = groups[key] = _Group(key, cands, _priors(cands, key),
+                                             partial=span.text.strip() in self._fallback_names)
             span_groups.append(group)
 
         self._apply_containment(text, spans, span_groups)
@@ -451,7 +453,7 @@ class Resolver:
     def _drop_weak_aliases(self, groups: list[_Group]) -> None:
         """Abstain on a name known only as another language's or an old name of a town
         ("Hamas" for Hamm, "Haha" for Hakha), unless the rest of the text is in that country."""
-        countries = {g.best.country_code for g in groups if g.best is not None and g.key not in self._fallback_keys
+        countries = {g.best.country_code for g in groups if g.best is not None and not g.partial
                      and _same_name(_norm_key(g.best.name), g.key)}
         for g in groups:
             best = g.best
@@ -484,7 +486,7 @@ class Resolver:
             return Mention(**common)
         order = sorted(range(len(group.candidates)), key=lambda k: -group.scores[k])[:TOP_CANDIDATES]
         cands = tuple(_candidate(group.candidates[k], group.scores[k]) for k in order)
-        partial = group.key in self._fallback_keys  # "Buffalo Science Magnet School" -> Buffalo
+        partial = group.partial  # "Buffalo Science Magnet School" -> Buffalo
         return Mention(
             place=group.best,
             confidence=round(_confidence(group.scores) * (0.5 if partial else 1.0), 3),

@@ -239,7 +239,7 @@ class AtlasPlaces:
         self._demonym_cache = {}
 
     def is_demonym(self, word: str) -> bool:
-        key = word.casefold()
+        key = word  # as written: the answer depends on case ("West African", "west African")
         hit = self._demonym_cache.get(key)
         if hit is None:
             hit = self._demonym_cache[key] = bool(self._is_demonym(word))

@@ -241,3 +241,11 @@ def test_a_name_means_the_same_whatever_was_resolved_before(gazetteer):
         warmed = Resolver(gazetteer)
         warmed.candidates(first)
         assert warmed.candidates(then) == Resolver(gazetteer).candidates(then), (first, then)
+
+
+@pytest.mark.parametrize("first, then", [("West African", "west African"), ("west African", "West African")])
+def test_a_demonym_reads_the_same_whatever_was_read_before(gazetteer, first, then):
+    warmed = Resolver(gazetteer)
+    warmed.demonym(first)
+    assert warmed.demonym(then) == Resolver(gazetteer).demonym(then)
+    assert (Resolver(gazetteer).demonym("West African") is None) != (Resolver(gazetteer).demonym("west African") is None)
