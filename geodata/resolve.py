@@ -173,6 +173,25 @@ class _Group:
     partial: bool = False  # the candidates come from a part of the name ("Lincoln Memorial")
 
 
+@dataclass(frozen=True)
+class ResolverOptions:
+    """The user's say in resolution, as the command line gives it (picklable, for workers).
+
+    Examples
+    --------
+    >>> ResolverOptions(prefer_country="sy", deny_classes=frozenset({"water"})).as_kwargs()["prefer_country"]
+    'SY'
+    """
+
+    prefer_country: str | None = None
+    allow_classes: frozenset[str] | None = None
+    deny_classes: frozenset[str] = frozenset()
+
+    def as_kwargs(self) -> dict:
+        return {"prefer_country": self.prefer_country.upper() if self.prefer_country else None,
+                "allow_classes": self.allow_classes, "deny_classes": self.deny_classes}
+
+
 class Resolver:
     """Resolve recognised spans of one document to gazetteer places.
 

@@ -37,8 +37,9 @@ class Geoparser:
         raises `GazetteerMissing` with the build command if it has not been built.
     prefer_country
         ISO alpha-2 code that wins close calls (a local paper's country).
-    allow_classes
-        Feature classes to resolve to (None: all of `geodata.model.FEATURE_CLASSES`).
+    allow_classes, deny_classes
+        Feature classes to resolve to, or never to (default: all of
+        `geodata.model.FEATURE_CLASSES`). A name with no candidate left is unresolved.
 
     Examples
     --------
@@ -52,7 +53,8 @@ class Geoparser:
         gazetteer: "Gazetteer | None" = None,
         *,
         prefer_country: str | None = None,
-        allow_classes: set[str] | None = None,
+        allow_classes: Iterable[str] | None = None,
+        deny_classes: Iterable[str] | None = None,
     ) -> None:
         if gazetteer is None:
             from geodata.gazetteer import Gazetteer
@@ -60,7 +62,8 @@ class Geoparser:
             gazetteer = Gazetteer()
         self.gazetteer = gazetteer
         self.nlp = load_nlp(gazetteer)
-        self.resolver = Resolver(gazetteer, prefer_country=prefer_country, allow_classes=allow_classes)
+        self.resolver = Resolver(gazetteer, prefer_country=prefer_country, allow_classes=allow_classes,
+                                 deny_classes=deny_classes)
         self._events = None
         self._place_info = self.nlp.get_pipe("atlas_places").info
 

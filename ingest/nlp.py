@@ -261,7 +261,7 @@ class AtlasPlaces:
             if self.info(_strip_the(ent).text) is not None:
                 return [ent]  # "Texas" stays Texas in "Texas State University"
             return [self._name_cut_short(ent) or ent]  # "the Central African" + "Republic"
-        if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC", "PRODUCT"):
+        if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC", "PRODUCT", "LANGUAGE"):
             return [ent]
         if len(ent) > 2 and ent[0].lower_ in ("pro", "anti") and ent[1].text == "-":
             ent = Span(ent.doc, ent.start + 2, ent.end, label=ent.label_)  # "pro-Russia rebels"

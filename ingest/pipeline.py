@@ -27,6 +27,7 @@ from datetime import date
 from geodata import settings
 from geodata.errors import ReadError
 from geodata.model import Article, Incident, Mention
+from geodata.resolve import ResolverOptions
 from ingest.online import fill_unresolved
 
 log = logging.getLogger(__name__)
@@ -77,12 +78,12 @@ def default_workers() -> int:
 _GEOPARSER = None
 
 
-def _init_worker(gazetteer_path: str | None, prefer_country: str | None) -> None:
+def _init_worker(gazetteer_path: str | None, options: ResolverOptions) -> None:
     global _GEOPARSER
     from geodata.gazetteer import Gazetteer
     from ingest.geoparse import Geoparser
 
-    _GEOPARSER = Geoparser(Gazetteer(gazetteer_path), prefer_country=prefer_country)
+    _GEOPARSER = Geoparser(Gazetteer(gazetteer_path), **options.as_kwargs())
 
 
 def _parse_one(article: Article) -> tuple[Article, ParseOutcome]:
@@ -109,18 +110,18 @@ BATCH = 8
 
 
 def _parse_all(
-    articles: list[Article], workers: int, gazetteer_path: str | None, prefer_country: str | None
+    articles: list[Article], workers: int, gazetteer_path: str | None, options: ResolverOptions
 ) -> Iterator[tuple[Article, ParseOutcome]]:
     batches = [articles[k : k + BATCH] for k in range(0, len(articles), BATCH)]
     if workers <= 1 or len(articles) < 2 * BATCH:  # a pool costs more than it saves on a few articles
-        _init_worker(gazetteer_path, prefer_country)
+        _init_worker(gazetteer_path, options)
         for batch in batches:
             yield from _parse_batch(batch)
         return
     _cache_name_table(gazetteer_path)
     # fork: workers start in a fraction of a second and share the parent's imported modules.
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(gazetteer_path, prefer_country)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(gazetteer_path, options)) as pool:
         # imap keeps input order, so the store sees articles in the order they were read.
         for done in pool.imap(_parse_batch, batches):
             yield from done
@@ -162,6 +163,7 @@ def ingest(
     workers: int | None = None,
     gazetteer_path: str | None = None,
     prefer_country: str | None = None,
+    resolver_options: ResolverOptions | None = None,
     progress: bool | None = None,
     on_error: Callable[[ReadError], None] | None = None,
     geocoder: str = "offline",
@@ -171,6 +173,7 @@ def ingest(
     Returns an IngestReport; bad inputs are reported through `on_error` as they happen and
     collected in `report.errors`, and the rest of the batch still lands. With
     `geocoder="nominatim"` the places the gazetteer could not resolve are asked online.
+    `resolver_options` (country bias, feature classes) wins over `prefer_country`.
     """
     from ingest.readers import read_inputs
 
@@ -206,7 +209,8 @@ def ingest(
     show = sys.stderr.isatty() if progress is None else progress
     bar = _progress_bar(show, total=len(pending))
     try:
-        for article, outcome in _parse_all(pending, workers, gazetteer_path, prefer_country):
+        for article, outcome in _parse_all(pending, workers, gazetteer_path,
+                                          resolver_options or ResolverOptions(prefer_country=prefer_country)):
             bar.update(1)
             if isinstance(outcome, ReadError):
                 fail(outcome)

@@ -9,6 +9,8 @@ from typing import IO, Any
 import click
 
 from geodata.errors import AtlasError
+from geodata.resolve import ResolverOptions
+from ingest.cli.options import resolver_options
 
 
 @click.command(name="evaluate")
@@ -21,7 +23,7 @@ from geodata.errors import AtlasError
     help="Write per-document predictions and errors (gold vs predicted, km) as JSON Lines.",
 )  # fmt: skip
 @click.option("--force", is_flag=True, help="Overwrite the --predictions file if it exists.")
-@click.option("--prefer-country", default=None, metavar="CC", help="ISO alpha-2 code that wins close calls.")
+@resolver_options
 @click.option(
     "--demonyms/--no-demonyms", default=True, show_default=True,
     help="End to end, score demonyms (\"Iranian\") as mentions of their country; "
@@ -37,7 +39,7 @@ def command(
     as_json: bool,
     predictions: Path | None,
     force: bool,
-    prefer_country: str | None,
+    resolver: ResolverOptions,
     workers: int,
     demonyms: bool,
 ) -> None:
@@ -65,8 +67,6 @@ def command(
         raise click.BadParameter(f"{corpus!r}: no such corpus file ({path})", param_hint="CORPUS")
     if predictions is not None and predictions.exists() and not force:
         raise click.UsageError(f"{predictions} exists; pass --force to overwrite it")
-    if prefer_country is not None and (len(prefer_country) != 2 or not prefer_country.isalpha()):
-        raise click.BadParameter(f"{prefer_country!r} is not an ISO alpha-2 code such as US", param_hint="--prefer-country")
     root = ctx.find_root()
     quiet = bool(root.params.get("quiet")) if root is not ctx else False
 
@@ -82,7 +82,7 @@ def command(
             gold_spans=gold_spans,
             limit=limit,
             workers=workers,
-            prefer_country=prefer_country.upper() if prefer_country else None,
+            resolver_options=resolver,
             progress=not quiet,
             on_record=write if out is not None else None,
             demonyms=demonyms,

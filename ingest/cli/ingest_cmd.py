@@ -8,7 +8,7 @@ import click
 
 from geodata import settings
 from geodata.errors import AtlasError, ReadError
-from ingest.cli.options import db_option
+from ingest.cli.options import db_option, resolver_options
 from ingest.cli.parsing import parse_published
 
 
@@ -20,12 +20,12 @@ from ingest.cli.parsing import parse_published
 @click.option("--source", metavar="NAME", help="Source name for every input (overrides the files' own).")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Parsing processes; 0 means one per CPU core.")
-@click.option("--prefer-country", metavar="CC", help="Bias ambiguous places toward this ISO country code.")
+@resolver_options
 @click.option("--geocoder", type=click.Choice(["offline", "nominatim"]), default=lambda: settings.get("geocoder"),
               show_default="offline", help="nominatim also asks geopy's Nominatim (online, rate-limited, "
               "cached) for places the offline gazetteer cannot resolve.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
-def command(inputs, db, published, source, workers, prefer_country, geocoder, progress) -> None:
+def command(inputs, db, published, source, workers, resolver, geocoder, progress) -> None:
     """Read INPUTS (files, folders, URLs or - for stdin) and store their incidents.
 
     Formats: .txt, .md (front matter), .html, .jsonl, .csv, RSS/Atom, http(s) URLs and
@@ -46,7 +46,7 @@ def command(inputs, db, published, source, workers, prefer_country, geocoder, pr
     try:
         with IncidentStore(settings.db_path(db)) as store:
             report = ingest(inputs, store, published=published, source=source, workers=workers,
-                            prefer_country=prefer_country, progress=progress, on_error=show_error,
+                            resolver_options=resolver, progress=progress, on_error=show_error,
                             geocoder=geocoder)
     except AtlasError as err:
         raise click.ClickException(str(err)) from err

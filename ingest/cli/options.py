@@ -2,7 +2,9 @@
 
 `db_option` adds ``--db``; `filter_options` adds the incident filter options and hands the
 command one validated `IncidentFilter` as its ``flt`` argument, so `export` and `snapshot`
-filter the same way the dashboard does.
+filter the same way the dashboard does; `resolver_options` gives `ingest`, `parse` and
+`evaluate` the same say in resolution (country bias, feature classes) as one
+`ResolverOptions`.
 
 Examples
 --------
@@ -26,7 +28,8 @@ from typing import Any
 import click
 
 from geodata.filters import IncidentFilter
-from geodata.model import DATE_PRECISIONS
+from geodata.model import DATE_PRECISIONS, FEATURE_CLASSES
+from geodata.resolve import ResolverOptions
 
 
 class BBox(click.ParamType):
@@ -117,5 +120,49 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
         return command(*args, flt=build_filter(**values), **kwargs)
 
     for option, _ in reversed(_FILTER_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+_RESOLVER_OPTIONS = [
+    click.option("--prefer-country", metavar="CC",
+                 help="ISO alpha-2 code whose places win close calls, e.g. SY for a Syrian source."),
+    click.option("--allow-class", "allow_classes", multiple=True, type=click.Choice(FEATURE_CLASSES),
+                 help="Resolve only to these feature classes (repeatable), e.g. --allow-class city."),
+    click.option("--deny-class", "deny_classes", multiple=True, type=click.Choice(FEATURE_CLASSES),
+                 help="Never resolve to these feature classes (repeatable), e.g. --deny-class water."),
+]
+
+
+def resolver_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --prefer-country, --allow-class and --deny-class to a click command and pass it
+    ``resolver=ResolverOptions(...)``.
+
+    Examples
+    --------
+    >>> from click.testing import CliRunner
+    >>> @click.command()
+    ... @resolver_options
+    ... def show(resolver):
+    ...     click.echo(f"{resolver.prefer_country} {sorted(resolver.deny_classes)}")
+    >>> CliRunner().invoke(show, ["--prefer-country", "sy", "--deny-class", "water"]).output
+    "SY ['water']\\n"
+    >>> CliRunner().invoke(show, ["--prefer-country", "Syria"]).exit_code
+    2
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, prefer_country: str | None, allow_classes: tuple[str, ...],
+                deny_classes: tuple[str, ...], **kwargs: Any) -> Any:
+        if prefer_country is not None and (len(prefer_country) != 2 or not prefer_country.isalpha()):
+            raise click.BadParameter(f"{prefer_country!r} is not an ISO alpha-2 code such as US",
+                                     param_hint="--prefer-country")
+        if allow_classes and set(allow_classes) <= set(deny_classes):
+            raise click.UsageError("--deny-class removes every class --allow-class allows; nothing could resolve")
+        options = ResolverOptions(prefer_country.upper() if prefer_country else None,
+                                  frozenset(allow_classes) or None, frozenset(deny_classes))
+        return command(*args, resolver=options, **kwargs)
+
+    for option in reversed(_RESOLVER_OPTIONS):
         wrapper = option(wrapper)
     return wrapper

@@ -8,6 +8,8 @@ import sys
 import click
 
 from geodata.errors import AtlasError, ReadError
+from geodata.resolve import ResolverOptions
+from ingest.cli.options import resolver_options
 from ingest.cli.parsing import parse_published
 from ingest.serialize import incident_to_dict, mention_to_dict
 
@@ -16,15 +18,16 @@ from ingest.serialize import incident_to_dict, mention_to_dict
 @click.argument("source_file", metavar="FILE|-")
 @click.option("--published", callback=parse_published, metavar="DATE",
               help="Publication date, for relative dates such as 'on Monday'.")
-@click.option("--prefer-country", metavar="CC", help="Bias ambiguous places toward this ISO country code.")
+@resolver_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-def command(source_file: str, published, prefer_country, as_json: bool) -> None:
+def command(source_file: str, published, resolver: ResolverOptions, as_json: bool) -> None:
     """Print the place mentions and incidents found in FILE (or stdin with -).
 
     \b
     Example:
       incident-atlas parse story.txt --published 2018-07-17 --json
       echo "Clashes in Aleppo killed 5 people on Monday." | incident-atlas parse - --published 2018-07-17
+      incident-atlas parse story.txt --prefer-country SY --deny-class water
     """
     from ingest.geoparse import Geoparser
     from ingest.readers import read_inputs
@@ -37,7 +40,7 @@ def command(source_file: str, published, prefer_country, as_json: bool) -> None:
     if not articles:
         sys.exit(1)
     try:
-        geoparser = Geoparser(prefer_country=prefer_country)
+        geoparser = Geoparser(**resolver.as_kwargs())
     except AtlasError as err:
         raise click.ClickException(str(err)) from err
     out = []

@@ -32,6 +32,7 @@ from typing import Any
 
 from geodata.errors import AtlasError
 from geodata.model import Mention
+from geodata.resolve import ResolverOptions
 from ingest.evaluation.corpus import GoldDocument, load_corpus
 from ingest.evaluation.metrics import (
     DistanceScore,
@@ -76,12 +77,12 @@ _GEOPARSER: Any = None
 _INIT_ERROR: str | None = None
 
 
-def _init_worker(prefer_country: str | None) -> None:
+def _init_worker(options: ResolverOptions) -> None:
     global _GEOPARSER, _INIT_ERROR
     try:
         from ingest.geoparse import Geoparser
 
-        _GEOPARSER = Geoparser(prefer_country=prefer_country)
+        _GEOPARSER = Geoparser(**options.as_kwargs())
     except Exception as err:  # a pool respawns workers whose initializer raises, forever
         _INIT_ERROR = f"{type(err).__name__}: {err}"
 
@@ -123,18 +124,18 @@ class _WorkerInitError(AtlasError, RuntimeError):
     """The Geoparser could not be created (for example, the gazetteer is not built)."""
 
 
-def _run_all(docs: list[GoldDocument], gold_spans: bool, workers: int, prefer_country: str | None,
+def _run_all(docs: list[GoldDocument], gold_spans: bool, workers: int, options: ResolverOptions,
              demonyms: bool = True) -> Iterator[_Outcome]:
     tasks = [(d, gold_spans, demonyms) for d in docs]
     if workers <= 1 or len(docs) < 8:  # a pool costs more than it saves on a few documents
-        _init_worker(prefer_country)
+        _init_worker(options)
         if _INIT_ERROR is not None:
             raise _WorkerInitError(_INIT_ERROR)
         yield from map(_run_one, tasks)
         return
     # fork: workers start at once and share the imported modules; each builds its Geoparser.
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(prefer_country,)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
         # imap keeps corpus order, so each answer lines up with its gold.
         yield from pool.imap(_run_one, tasks, chunksize=2)
 
@@ -260,6 +261,7 @@ def evaluate(
     limit: int | None = None,
     workers: int = 2,
     prefer_country: str | None = None,
+    resolver_options: ResolverOptions | None = None,
     progress: bool = False,
     on_record: Callable[[dict[str, Any]], None] | None = None,
     demonyms: bool = True,
@@ -278,6 +280,8 @@ def evaluate(
         Worker processes (1: in this process).
     prefer_country
         ISO alpha-2 code passed to the Geoparser (a local paper's country).
+    resolver_options
+        Country bias and feature classes for the Geoparser; wins over `prefer_country`.
     progress
         Show a progress bar on stderr.
     on_record
@@ -297,13 +301,14 @@ def evaluate(
     from tqdm import tqdm
 
     docs = load_corpus(corpus, limit=limit)
+    options = resolver_options or ResolverOptions(prefer_country=prefer_country)
     started = time.perf_counter()
     doc_scores: list[DocumentScore] = []
     span_errors: list[float] = []
     failures: list[tuple[str, str]] = []
     bar = tqdm(total=len(docs), desc="evaluate", unit=" docs", disable=not progress, file=sys.stderr, dynamic_ncols=True)
     try:
-        for doc, (preds, error) in zip(docs, _run_all(docs, gold_spans, workers, prefer_country, demonyms)):
+        for doc, (preds, error) in zip(docs, _run_all(docs, gold_spans, workers, options, demonyms)):
             bar.update(1)
             if error is not None:
                 failures.append((doc.id, error))

@@ -150,3 +150,23 @@ def test_parallel_ingest_stores_what_one_worker_stores_and_isolates_a_bad_articl
     mentions, incidents = results["2"]
     assert mentions and mentions == results["1"][0]
     assert incidents == results["1"][1]
+
+
+def test_feature_classes_and_country_bias_reach_the_parsing_workers(tmp_path: Path):
+    """`--deny-class` and `--prefer-country` must hold in the worker processes, not only in a
+    single-process run: 20 articles make `ingest --workers 2` use its pool."""
+    corpus = tmp_path / "rivers.jsonl"
+    corpus.write_text("".join(
+        json.dumps({"text": f"Story {k}: floods hit Richmond as the Euphrates rose near Aleppo.",
+                    "url": f"https://example.org/{k}", "published": "2024-03-01"}) + "\n" for k in range(20)),
+        encoding="utf-8")
+    db = tmp_path / "rivers.db"
+    result = run("ingest", str(corpus), "--db", str(db), "--workers", "2",
+                 "--deny-class", "water", "--prefer-country", "GB")
+    assert result.exit_code == 0, result.stderr
+    with sqlite3.connect(db) as con:
+        rows = con.execute("select text, place_id, country_code from mentions").fetchall()
+    assert len(rows) == 60
+    assert {r[1] for r in rows if r[0] == "Euphrates"} == {None}
+    assert {r[2] for r in rows if r[0] == "Richmond"} == {"GB"}
+    assert {r[2] for r in rows if r[0] == "Aleppo"} == {"SY"}

@@ -311,6 +311,8 @@ def test_shouting_is_no_dateline(geoparser):
         ("Is This an American Fighting for Pro-Moscow Rebels?", "Moscow"),
         ("The Great Alaska Earthquake of 1964", "Alaska"),
         ("We're Not Ready For It:  Detroit Flood.   On August 11", "Detroit"),
+        ("Floods hit Richmond and the Euphrates rose near Aleppo.", "Aleppo"),  # read as LANGUAGE
+        ("Floods hit Richmond and the Euphrates rose near Aleppo.", "Euphrates"),
     ],
 )
 def test_places_the_model_cuts_short_or_reads_as_names(geoparser, text, place):
