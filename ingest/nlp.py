@@ -144,7 +144,7 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
 
 
 # Bump when build_name_table's rules change, so stale caches are rebuilt.
-NAME_TABLE_VERSION = 6
+NAME_TABLE_VERSION = 8
 
 
 # GeoNames gives towns their names in many languages. An alternate name is worth matching in
@@ -258,9 +258,10 @@ class AtlasPlaces:
         if ent.label_ in ("GPE", "LOC") and _norm(ent.text) in ORGANISATION_ACRONYMS:
             return [Span(ent.doc, ent.start, ent.end, label="ORG")]  # "U.N. peacekeepers"
         if ent.label_ in ("GPE", "LOC"):
-            if self.info(_strip_the(ent).text) is not None:
+            longer = self._name_cut_short(ent)  # "the Central African" + "Republic", "Baja" + "California"
+            if longer is None or all(t.lower_ in ("state", "city") for t in ent.doc[ent.end : longer.end]):
                 return [ent]  # "Texas" stays Texas in "Texas State University"
-            return [self._name_cut_short(ent) or ent]  # "the Central African" + "Republic"
+            return [longer]
         if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC", "PRODUCT", "LANGUAGE"):
             return [ent]
         if len(ent) > 2 and ent[0].lower_ in ("pro", "anti") and ent[1].text == "-":

@@ -253,3 +253,26 @@ def test_british_counties_are_places_in_britain(gazetteer, name):
     assert county and county[0].country_code == "GB" and county[0].admin1 == "England"
     assert 49 < county[0].lat < 56 and -6 < county[0].lon < 2
     assert county[0].name == name  # GeoNames writes "Durham, County"; news "County Durham"
+
+
+@pytest.mark.parametrize(
+    "name, country, lat, lon",
+    [
+        ("Sulu", "PH", 6.0, 121.0),          # province, Bangsamoro
+        ("Nueva Ecija", "PH", 15.6, 121.0),  # province, Central Luzon
+        ("Soum", "BF", 14.1, -1.4),          # province, Sahel region
+        ("Gulu", "UG", 2.8, 32.3),           # district, Northern Region
+        ("Batticaloa", "LK", 7.7, 81.6),     # district, Eastern Province
+    ],
+)
+def test_provinces_and_districts_monitors_code_by(gazetteer, name, country, lat, lon):
+    division = [p for p in gazetteer.lookup(name) if p.feature_class == "admin2" and p.country_code == country]
+    assert division, name
+    assert abs(division[0].lat - lat) < 1.0 and abs(division[0].lon - lon) < 1.0
+    assert division[0].radius_km > 5
+
+
+def test_provinces_named_after_their_capital_add_no_namesakes(gazetteer):
+    """Italy's and France's provinces are named after their capitals: left out."""
+    assert not any(p.feature_class == "admin2" for p in gazetteer.lookup("Florence"))
+    assert not any(p.feature_class == "admin2" for p in gazetteer.lookup("Paris"))
