@@ -276,3 +276,13 @@ def test_provinces_named_after_their_capital_add_no_namesakes(gazetteer):
     """Italy's and France's provinces are named after their capitals: left out."""
     assert not any(p.feature_class == "admin2" for p in gazetteer.lookup("Florence"))
     assert not any(p.feature_class == "admin2" for p in gazetteer.lookup("Paris"))
+
+
+@pytest.mark.parametrize(
+    "name, lat, lon",
+    [("the Thames", 51.5, 0.5), ("Cauvery", 11.1, 79.9), ("Euphrates", 31.0, 47.4), ("Tigris", 31.0, 47.4)],
+)
+def test_rivers_sit_where_geonames_puts_them_at_their_mouth(gazetteer, name, lat, lon):
+    river = gazetteer.lookup(name, feature_classes=("water",))[0]
+    assert abs(river.lat - lat) < 0.3 and abs(river.lon - lon) < 0.3
+    assert river.radius_km >= 300  # the circle covers the river, not just its mouth
