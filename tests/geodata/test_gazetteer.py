@@ -286,3 +286,7 @@ def test_rivers_sit_where_geonames_puts_them_at_their_mouth(gazetteer, name, lat
     river = gazetteer.lookup(name, feature_classes=("water",))[0]
     assert abs(river.lat - lat) < 0.3 and abs(river.lon - lon) < 0.3
     assert river.radius_km >= 300  # the circle covers the river, not just its mouth
+
+
+def test_a_country_known_by_its_initials_in_its_own_press(gazetteer):
+    assert gazetteer.lookup("T&T")[0].name == "Trinidad and Tobago"
