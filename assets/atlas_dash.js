@@ -368,7 +368,10 @@
 
     /** Play button, interval ticks, brushing and reset all move the slider (one owner). */
     playback: function (_play, _tick, selected, _reset, speed, value, meta, mode, loop, disabled, gran) {
-      var trig = (window.dash_clientside.callback_context.triggered || [{prop_id: ''}])[0].prop_id;
+      // A click and an interval tick can arrive in one batch: look at every trigger, so that a
+      // Pause click is never read as a tick (and lost) because the tick came first in the list.
+      var trigs = (window.dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
+      var fired = function (id) { return trigs.some(function (t) { return t.indexOf(id) === 0; }); };
       var ms = Math.round(1000 / (speed || 1));
       var lo = meta && meta.lo;
       var hi = meta && meta.hi;
@@ -378,21 +381,10 @@
       var v = value ? value.slice() : [lo, hi];
       var step = STEP_DAYS[gran] || 1;
       var looping = (loop || []).indexOf('loop') >= 0;
-      if (trig.indexOf('time-speed') === 0) {
-        return [NO(), NO(), NO(), ms];
-      }
-      if (trig.indexOf('time-reset') === 0) {
+      if (fired('time-reset')) {
         return [[lo, hi], true, '▶ Play', ms];
       }
-      if (trig.indexOf('time-graph') === 0) {
-        if (!selected || !selected.range || !selected.range.x) {
-          return [NO(), NO(), NO(), ms];
-        }
-        var a = Math.max(lo, isoToDay(selected.range.x[0]));
-        var b = Math.min(hi, isoToDay(selected.range.x[1]));
-        return [[Math.min(a, b), Math.max(a, b)], NO(), NO(), ms];
-      }
-      if (trig.indexOf('time-play') === 0) {
+      if (fired('time-play')) {
         if (!disabled) {
           return [NO(), true, '▶ Play', ms];
         }
@@ -402,6 +394,17 @@
           v = mode === 'cumulative' ? [lo, lo + step - 1] : [lo, Math.min(hi, lo + width - 1)];
         }
         return [v, false, '❚❚ Pause', ms];
+      }
+      if (fired('time-speed')) {
+        return [NO(), NO(), NO(), ms];
+      }
+      if (fired('time-graph')) {
+        if (!selected || !selected.range || !selected.range.x) {
+          return [NO(), NO(), NO(), ms];
+        }
+        var a = Math.max(lo, isoToDay(selected.range.x[0]));
+        var b = Math.min(hi, isoToDay(selected.range.x[1]));
+        return [[Math.min(a, b), Math.max(a, b)], NO(), NO(), ms];
       }
       // An interval tick.
       if (disabled) {
