@@ -130,6 +130,9 @@ def _cut_run_on(span: Span, is_known: Callable[[str], bool]) -> Span:
     from ingest.nlp import CONNECTORS
 
     doc = span.doc
+    if len(span) > 1 and is_known(span.text) and not any(t.lower_ in _DIVISION_WORDS for t in span[1:]):
+        return span  # "South africa", "the east coast": a known name whatever its case; but
+        # "Hebei province" is reported as "Hebei", the name the corpora annotate
     for k in range(span.start + 1, span.end):
         tok = doc[k]
         if (tok.text in _DASHES and doc[k - 1].whitespace_) or tok.like_url or tok.text.startswith(("http", "@")):
@@ -138,6 +141,11 @@ def _cut_run_on(span: Span, is_known: Callable[[str], bool]) -> Span:
                 and is_known(doc[span.start : k].text):  # not inside "Port-au-Prince"
             return doc[span.start : k]
     return span
+
+
+_DIVISION_WORDS = frozenset(
+    "province governorate district region state county oblast prefecture municipality department city town village area".split()
+)
 
 
 # Abbreviations a place name may end with, besides the AP state forms ("Calif.", "Va.").

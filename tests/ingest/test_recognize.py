@@ -322,3 +322,15 @@ def test_places_the_model_cuts_short_or_reads_as_names(geoparser, text, place):
 def test_a_state_university_is_no_state(geoparser):
     found = by_text(geoparser, "She studied at Texas State University.")
     assert "Texas State" not in found
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("RT @y: South africa sends you good vibes", "South africa"),  # not "South", Lebanon
+        ("ebola is now on the east coast  i'm scared", "east coast"),  # not "East", Cameroon
+        ("Cases were confirmed in Hebei province on Monday.", "Hebei"),  # the bare name, as annotated
+    ],
+)
+def test_known_names_in_any_case_are_not_cut(geoparser, text, name):
+    assert name in by_text(geoparser, text)
