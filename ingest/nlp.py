@@ -258,6 +258,9 @@ class AtlasPlaces:
         if ent.label_ in ("GPE", "LOC") and _norm(ent.text) in ORGANISATION_ACRONYMS:
             return [Span(ent.doc, ent.start, ent.end, label="ORG")]  # "U.N. peacekeepers"
         if ent.label_ in ("GPE", "LOC"):
+            core = _strip_the(ent)
+            if len(core) == 1 and core[0].lower_ in _COMMON_WORDS and self.info(core.text) is None:
+                return []  # "Thanks Santa.": a word, and no town of note has that name
             longer = self._name_cut_short(ent)  # "the Central African" + "Republic", "Baja" + "California"
             if longer is None or all(t.lower_ in ("state", "city") for t in ent.doc[ent.end : longer.end]):
                 return [ent]  # "Texas" stays Texas in "Texas State University"

@@ -265,6 +265,10 @@ def test_places_in_hashtags_that_stay_places(geoparser, text, place):
     assert place in by_text(geoparser, text)
 
 
+def test_a_word_the_model_tags_as_a_place_is_a_word_without_a_town_of_note(geoparser):
+    assert not by_text(geoparser, "Watching the news. Tsunami is coming. The perfect gift of rest. Thanks Santa.")
+
+
 def test_lower_case_hashtags_of_towns_named_like_words_are_words(geoparser):
     found = by_text(geoparser, "Quiet night #reading #paradise #hurricane #yoga")
     assert not found, found
