@@ -34,6 +34,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -54,7 +55,7 @@ from geodata.model import haversine_km
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "9"
+BUILD_VERSION = "10"
 # Countries whose second-level divisions the news names on their own: the UK's counties, and
 # the provinces and districts of countries where conflict monitors code events by them
 # (ACLED's admin2): the Philippines, Uganda, Burkina Faso, Bangladesh, Sri Lanka, Morocco and
@@ -127,6 +128,32 @@ def is_latin(name: str) -> bool:
     (True, False)
     """
     return _NON_LATIN.search(name) is None
+
+
+# Marks of the scholarly romanisation GeoNames gives Arabic and Persian names ("Khān Yūnis",
+# "Arīḩā", "Dar‘ā"): macrons, dots and cedillas under letters, and the ayn and hamza signs.
+_SCHOLARLY_SIGNS = re.compile("[\u02bf\u02be\u2018\u2019]")
+_SCHOLARLY_MARKS = frozenset("\u0304\u0323\u0327\u032e\u0331")
+_MACRON_OR_H_MARK = re.compile("[\u0304]|h[\u0323\u0327]", re.IGNORECASE)
+
+
+def plain_romanisation(name: str) -> str:
+    """A town's name as the English-language press writes it, when GeoNames gives it in
+    scholarly romanisation (a macron, an "ḩ", an ayn): the marks dropped. Other names keep
+    their letters ("Şanlıurfa", "Łódź", "São Paulo").
+
+    Examples
+    --------
+    >>> plain_romanisation("Khān Yūnis"), plain_romanisation("Arīḩā"), plain_romanisation("Ţarţūs")
+    ('Khan Yunis', 'Ariha', 'Tartus')
+    >>> plain_romanisation("Şanlıurfa"), plain_romanisation("São Paulo")
+    ('Şanlıurfa', 'São Paulo')
+    """
+    decomposed = unicodedata.normalize("NFD", name)
+    if not _MACRON_OR_H_MARK.search(decomposed):
+        return name
+    kept = "".join(ch for ch in decomposed if ch not in _SCHOLARLY_MARKS)
+    return unicodedata.normalize("NFC", _SCHOLARLY_SIGNS.sub("", kept))
 
 
 @dataclass
@@ -599,9 +626,11 @@ class _Builder:
             if not admin1 and c.get("admin1code"):
                 rec = self.admin1_by_gncode.get(f"{cc}.{c['admin1code']}")
                 admin1 = rec.name if rec else ""
-            rec = Record(str(c["geonameid"]), c["name"], "city", cc, admin1, int(c.get("population") or 0),
+            # shown as "Khan Yunis"; "Khān Yūnis" stays a name it is found by
+            display = plain_romanisation(c["name"])
+            rec = Record(str(c["geonameid"]), display, "city", cc, admin1, int(c.get("population") or 0),
                          float(c["latitude"]), float(c["longitude"]), 0.0,
-                         names={n for n in c.get("alternatenames", ()) if _good_alternate(n)}
+                         names={n for n in (c["name"], *c.get("alternatenames", ())) if _good_alternate(n)}
                          | aliases.pop(str(c["geonameid"]), set()))
             if admin1:
                 for n in {normalize_name(x) for x in (rec.name, *rec.names)}:

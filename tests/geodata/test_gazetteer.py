@@ -290,3 +290,11 @@ def test_rivers_sit_where_geonames_puts_them_at_their_mouth(gazetteer, name, lat
 
 def test_a_country_known_by_its_initials_in_its_own_press(gazetteer):
     assert gazetteer.lookup("T&T")[0].name == "Trinidad and Tobago"
+
+
+def test_towns_are_shown_as_the_english_press_writes_them(gazetteer):
+    """GeoNames' scholarly romanisation ("Khān Yūnis") is found but not shown; national
+    spellings keep their letters."""
+    assert gazetteer.lookup("Khān Yūnis")[0].name == "Khan Yunis"
+    assert gazetteer.lookup("Khan Younis")[0].name == "Khan Yunis"
+    assert gazetteer.lookup("Sanliurfa")[0].name == "Şanlıurfa"
