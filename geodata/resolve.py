@@ -225,6 +225,7 @@ class Resolver:
         self.deny_classes = frozenset(deny_classes or ())
         self._cache: dict[str, tuple[Place, ...]] = {}
         self._fallback_names: set[str] = set()  # names known only through a part of them, as written
+        self._known_names: set[str] = set()  # names the gazetteer has whole, any class, as written
         self._demonyms: dict[str, Place | None] = {}
         self._admin1: dict[tuple[str, str], Place | None] = {}
 
@@ -266,20 +267,27 @@ class Resolver:
             found = self._province(*province)
             if found is not None:
                 places.insert(0, found)
+        if len(self._cache) >= CACHE_SIZE:  # before this name's entries go in, not after
+            self._cache.clear()
+            self._fallback_names.clear()
+            self._known_names.clear()
         result = tuple(p for p in places if self._allowed(p))
-        if not result:
+        if places:
+            self._known_names.add(surface)
+        else:
+            # A part of the name only when the whole is unknown: a name whose places are all
+            # of a denied class stays unresolved ("North Carolina" is no "Carolina", Puerto Rico).
             result = self._fallback_candidates(name)
             if result:
                 self._fallback_names.add(surface)
-        if len(self._cache) >= CACHE_SIZE:
-            self._cache.clear()
-            self._fallback_names.clear()
         self._cache[surface] = result
         return result
 
     def has_name(self, name: str) -> bool:
-        """True when the gazetteer knows this exact name (not just a part of it)."""
-        return bool(self.candidates(name)) and name.strip() not in self._fallback_names
+        """True when the gazetteer knows this exact name (not just a part of it), whatever
+        the feature classes allowed: recognition does not depend on them."""
+        self.candidates(name)
+        return name.strip() in self._known_names
 
     def is_partial(self, name: str) -> bool:
         """True when the name's candidates come from a part of it (see `_fallback_candidates`)."""

@@ -78,6 +78,7 @@ class NameInfo:
     feature_class: str
     population: int  # of the most populous place of this name, whatever its class
     broad: bool  # a country/admin1/region/water/landform carries this name
+    own_population: int = 0  # of the place `feature_class` describes ("Gilbert" the Kiribati province)
 
     @property
     def well_known(self) -> bool:
@@ -87,7 +88,7 @@ class NameInfo:
         text those are people far more often."""
         if self.feature_class in _WELL_KNOWN_CLASSES:
             return True
-        if self.feature_class == "admin1" and self.population >= MIN_PROVINCE_POPULATION:
+        if self.feature_class == "admin1" and self.own_population >= MIN_PROVINCE_POPULATION:
             return True
         return self.population >= MIN_CITY_POPULATION_RELABEL
 
@@ -134,9 +135,9 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
         old = table.get(key)
         if old is None or (broad, population) > (old.broad, old.population):
             sense = NameInfo(feature_class, max(population, old.population if old else 0),
-                             broad or bool(old and old.broad))
+                             broad or bool(old and old.broad), population)
         elif population > old.population:  # "Manchester": the county's class, the city's size
-            sense = NameInfo(old.feature_class, population, old.broad)
+            sense = NameInfo(old.feature_class, population, old.broad, old.own_population)
         else:
             continue
         table[key] = senses.setdefault(sense, sense)
@@ -144,7 +145,7 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
 
 
 # Bump when build_name_table's rules change, so stale caches are rebuilt.
-NAME_TABLE_VERSION = 8
+NAME_TABLE_VERSION = 9
 
 
 # GeoNames gives towns their names in many languages. An alternate name is worth matching in
@@ -242,6 +243,8 @@ class AtlasPlaces:
         key = word  # as written: the answer depends on case ("West African", "west African")
         hit = self._demonym_cache.get(key)
         if hit is None:
+            if len(self._demonym_cache) >= 50_000:  # a long ingest meets endless spellings
+                self._demonym_cache.clear()
             hit = self._demonym_cache[key] = bool(self._is_demonym(word))
         return hit
 
@@ -367,9 +370,9 @@ class AtlasPlaces:
             info = self.info(doc[core.start : j].text)
             if info is None:
                 continue
-            if ent.label_ == "EVENT" or doc[j].lower_ in EVENT_NOUNS:
+            if ent.label_ == "EVENT" or (ent.label_ == "ORG" and doc[j].lower_ in EVENT_NOUNS):
                 # an event named after its place: "the Haiti earthquake", "the London Beer
-                # Flood", "Detroit Flood" (read as ORG)
+                # Flood", "Detroit Flood" (read as ORG); not a team read as FAC ("the Chicago Fire")
                 return Span(doc, core.start, j, label=self._label_for(info))
             if ent.label_ != "PERSON" and doc[j].text in _POSSESSIVES:
                 return Span(doc, core.start, j, label=self._label_for(info))  # "Kent's Board of Finance"

@@ -405,8 +405,8 @@ def _unlabelled_places(doc: Doc, in_ent: set[int], is_known: Callable[[str], boo
             j += 1
         if dateline and not (j < n and doc[j].text in _DATELINE_END):
             continue
-        if dateline and doc[j].text != "," and not doc[j - 1].whitespace_:
-            continue  # "Drug-resistant malaria...": a hyphenated word, not "BEIRUT -"
+        if dateline and doc[j].text == "-" and not doc[j - 1].whitespace_ and not doc[j].whitespace_:
+            continue  # "Drug-resistant malaria...": a hyphenated word, not "BEIRUT -" or "BEIRUT—"
         if mid_line and not (doc[j].text == "(" or doc[j].text == "," and j + 1 < n
                              and doc[j + 1].is_title and is_known(doc[j + 1].text)):
             continue  # "BREAKING: READING, WRITING...": shouting, not a dateline

@@ -249,3 +249,22 @@ def test_a_demonym_reads_the_same_whatever_was_read_before(gazetteer, first, the
     warmed.demonym(first)
     assert warmed.demonym(then) == Resolver(gazetteer).demonym(then)
     assert (Resolver(gazetteer).demonym("West African") is None) != (Resolver(gazetteer).demonym("west African") is None)
+
+
+def test_denied_classes_leave_a_name_unresolved_not_read_through_a_part(gazetteer):
+    """With admin-1 denied, "North Carolina" has no candidate: it must not become "Carolina",
+    Puerto Rico, through the part-of-name fallback."""
+    text = "Storms hit North Carolina on Monday."
+    [m] = Resolver(gazetteer, deny_classes={"admin1"}).resolve(text, spans_of(text, "North Carolina"))
+    assert m.place is None
+    assert Resolver(gazetteer, deny_classes={"admin1"}).has_name("North Carolina")  # still a name
+
+
+def test_a_full_cache_keeps_the_part_of_name_flag(gazetteer, monkeypatch):
+    import geodata.resolve
+
+    monkeypatch.setattr(geodata.resolve, "CACHE_SIZE", 3)
+    resolver = Resolver(gazetteer)
+    for name in ("Paris", "Rome", "Berlin"):
+        resolver.candidates(name)
+    assert resolver.is_partial("Dubai World Cup") and not resolver.has_name("Dubai World Cup")

@@ -242,6 +242,7 @@ def test_pro_and_anti_compounds_name_the_place(geoparser):
     "text, person",
     [
         ("Kerry condemns South Sudan, rebels as deadline passes", "Kerry"),  # an Irish county
+        ("Officer Tom Gilbert responded. Gilbert said the road was closed.", "Gilbert"),  # Kiribati
         ("Police shot him, like #EricGarner and #AntonioMartin before him", "Garner"),
         ("The Obama administration has allowed people from these countries in.", "Obama"),
         ("Prayers tonight for #MichaelBrown's family", "Michael"),  # a parish of the Isle of Man
@@ -297,6 +298,8 @@ def test_headline_case_does_not_make_every_capitalised_word_a_city(geoparser):
         ("Clashes near Golan Heights - BEIRUT (AP) — Syrian troops battled rebels", "BEIRUT"),
         ("Tornado slams campground; 2 dead: CAPE CHARLES, Va. (AP) — The sky turned black", "CAPE CHARLES"),
         ("Pandemic threats top the list - DAVOS, Switzerland (Reuters) - The worst-ever", "DAVOS"),
+        ("CAPE CHARLES—Two people died when a tornado hit the campground.", "CAPE CHARLES"),
+        ("CAPE CHARLES--Two people died when a tornado hit the campground.", "CAPE CHARLES"),
     ],
 )
 def test_wire_datelines_inside_a_line(geoparser, text, place):
