@@ -253,11 +253,12 @@ class Resolver:
         bare = name.strip().replace(".", "")
         if abbrev is None and len(bare) == 2 and bare.isupper() and bare in _POSTAL:
             abbrev = bare  # "Nashville, TN", "#NY"
-        dotted = bool(_DOTTED_INITIALS.match(name.strip()))
+        dotted = bool(_DOTTED_INITIALS.match(name.strip())) or bare == "LA"
         if abbrev is None and name[:1].isupper() and key in _UNDOTTED_AP:
             abbrev = AP_STATES[key]  # "Calif" in a tweet
         if dotted and any(p.feature_class == "city" and p.population >= 100_000 for p in places):
-            abbrev = None  # "L.A." is Los Angeles; Louisiana is "La."
+            abbrev = None  # "L.A." and "LA" are Los Angeles; Louisiana is "La." (or "Town, LA",
+            # which `_apply_containment` reads as the state)
         if abbrev and (name.rstrip().endswith(".") or bare.isupper() or key in _UNDOTTED_AP):
             state = self.state(abbrev)
             if state is not None and all(p.id != state.id for p in places):
@@ -416,8 +417,15 @@ class Resolver:
                 if code is None and raw.isupper() and raw in _POSTAL:
                     code = raw
                 state = self.state(code) if code else None
+                # the group of the abbreviation itself, when it was recognised as a span
+                own = nxt if nxt is not None and spans[i + 1].start == span.end + m.start(1) else None
                 if state is not None:
-                    containers.append((state, prior(state) + 2.0, nxt))
+                    containers.append((state, prior(state) + 2.0, own))
+                    if own is not None and all(p.id != state.id for p in own.candidates):
+                        # "Baton Rouge, LA": the code is the state here, though alone "LA"
+                        # is read as Los Angeles
+                        own.candidates += (state,)
+                        own.priors += (prior(state),)
             best: tuple[float, Place, Place, _Group | None] | None = None
             for inner, inner_prior in zip(group.candidates, group.priors):
                 for outer, outer_prior, outer_group in containers:

@@ -190,3 +190,13 @@ def test_a_name_known_only_through_a_part_abstains_when_nothing_supports_it(geop
 def test_a_hashtag_is_a_whole_name_without_its_spaces(geoparser):
     placed = {m.text: m.place.name for m in geoparser.geoparse("#SouthSudan #SierraLeone ebola") if m.place}
     assert placed == {"SouthSudan": "South Sudan", "SierraLeone": "Sierra Leone"}
+
+
+@pytest.mark.parametrize("text, name, place", [
+    ("The measles are in LA, health officials warned.", "LA", "Los Angeles"),
+    ("A tornado touched down in South L.A during the storm.", "L.A", "Los Angeles"),
+    ("Police in Baton Rouge, LA said two men were arrested.", "LA", "Louisiana"),
+])
+def test_la_is_los_angeles_unless_it_follows_a_louisiana_town(geoparser, text, name, place):
+    [m] = [m for m in geoparser.geoparse(text) if m.text == name]
+    assert m.place is not None and m.place.name == place
