@@ -55,7 +55,7 @@ from geodata.model import haversine_km
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "10"
+BUILD_VERSION = "13"
 # Countries whose second-level divisions the news names on their own: the UK's counties, and
 # the provinces and districts of countries where conflict monitors code events by them
 # (ACLED's admin2): the Philippines, Uganda, Burkina Faso, Bangladesh, Sri Lanka, Morocco and
@@ -154,6 +154,23 @@ def plain_romanisation(name: str) -> str:
         return name
     kept = "".join(ch for ch in decomposed if ch not in _SCHOLARLY_MARKS)
     return unicodedata.normalize("NFC", _SCHOLARLY_SIGNS.sub("", kept))
+
+
+# Countries whose towns GeoNames names with the Arabic article ("Al Qamishli", "Ar Raqqah"),
+# which English-language news drops ("Qamishli", "Raqqa").
+ARABIC_COUNTRIES = frozenset("SY IQ YE LY SA EG SD JO LB PS TN DZ MA KW AE OM QA BH MR".split())
+_ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ar|As|Ash|Ad|An|Az|At|Ath)[ ‘’'ʿ-]+(?=\w)", re.IGNORECASE)
+
+
+def without_arabic_article(name: str) -> str | None:
+    """The name without a leading Arabic article, or None when it has none (or too little
+    would be left).
+
+    >>> without_arabic_article("Al Qamishli"), without_arabic_article("Ar Raqqah"), without_arabic_article("Al Ain")
+    ('Qamishli', 'Raqqah', None)
+    """
+    bare = _ARABIC_ARTICLE.sub("", name, count=1)
+    return bare if bare != name and len(bare) >= 4 else None
 
 
 @dataclass
@@ -628,10 +645,12 @@ class _Builder:
                 admin1 = rec.name if rec else ""
             # shown as "Khan Yunis"; "Khān Yūnis" stays a name it is found by
             display = plain_romanisation(c["name"])
+            names = {n for n in (c["name"], *c.get("alternatenames", ())) if _good_alternate(n)}
+            if cc in ARABIC_COUNTRIES:
+                names |= {bare for n in (display, *names) if (bare := without_arabic_article(n)) and is_latin(bare)}
             rec = Record(str(c["geonameid"]), display, "city", cc, admin1, int(c.get("population") or 0),
                          float(c["latitude"]), float(c["longitude"]), 0.0,
-                         names={n for n in (c["name"], *c.get("alternatenames", ())) if _good_alternate(n)}
-                         | aliases.pop(str(c["geonameid"]), set()))
+                         names=names | aliases.pop(str(c["geonameid"]), set()))
             if admin1:
                 for n in {normalize_name(x) for x in (rec.name, *rec.names)}:
                     for admin in self.admin_names.get((cc, admin1, n), ()):
