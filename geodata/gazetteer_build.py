@@ -55,7 +55,7 @@ from geodata.model import haversine_km
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "13"
+BUILD_VERSION = "14"
 # Countries whose second-level divisions the news names on their own: the UK's counties, and
 # the provinces and districts of countries where conflict monitors code events by them
 # (ACLED's admin2): the Philippines, Uganda, Burkina Faso, Bangladesh, Sri Lanka, Morocco and
@@ -363,6 +363,7 @@ class _Builder:
         self.loc_country_cc: dict[int, str] = {}
         self.loc_subdiv: dict[int, list[str]] = {}
         self.admin1_by_row: dict[int, Record] = {}
+        self.shown_names: dict[str, str] = {}  # GeoNames id -> the English name to show (place_aliases.csv)
         self.admin1_by_gncode: dict[str, Record] = {}
         self.admin_names: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
         self.seat_pop: dict[str, int] = {}
@@ -644,7 +645,7 @@ class _Builder:
                 rec = self.admin1_by_gncode.get(f"{cc}.{c['admin1code']}")
                 admin1 = rec.name if rec else ""
             # shown as "Khan Yunis"; "Khān Yūnis" stays a name it is found by
-            display = plain_romanisation(c["name"])
+            display = self.shown_names.get(str(c["geonameid"])) or plain_romanisation(c["name"])
             names = {n for n in (c["name"], *c.get("alternatenames", ())) if _good_alternate(n)}
             if cc in ARABIC_COUNTRIES:
                 names |= {bare for n in (display, *names) if (bare := without_arabic_article(n)) and is_latin(bare)}
@@ -669,6 +670,8 @@ class _Builder:
                 self.warn(f"{row['_where']}: needs a numeric geonameid and an alias; skipped")
                 continue
             out[row["geonameid"]].add(row["alias"])
+            if row.get("shown", "").lower() == "yes":
+                self.shown_names[row["geonameid"]] = row["alias"]  # "Kobani", not "‘Ayn al ‘Arab"
         return out
 
     # curated regions ------------------------------------------------------------------------

@@ -173,6 +173,7 @@ def test_international_bodies_are_actors_not_places(geoparser, text):
     ("Shakespeare was born in Stratford-upon-Avon in 1564.", "Stratford-upon-Avon", "GB", "city"),
     ("Turkish forces shelled Qamishli overnight.", "Qamishli", "SY", "city"),                # "Al Qamishli"
     ("Air strikes hit Hudaydah port.", "Hudaydah", "YE", "city"),                            # "Al Hudaydah"
+    ("ISIS fighters attacked Kobani on Monday.", "Kobani", "SY", "city"),                     # "‘Ayn al ‘Arab"
 ])
 def test_conflict_places_in_their_news_spellings(geoparser, text, name, country, feature_class):
     placed = {m.text: m.place for m in geoparser.geoparse(text) if m.place is not None}
