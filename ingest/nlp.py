@@ -39,7 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ingest.recognize import ORG_WORDS
+from ingest.recognize import NOT_PLACE_WORDS, ORG_WORDS
 
 if TYPE_CHECKING:  # the gazetteer module is only needed to build the name table
     from geodata.gazetteer import Gazetteer
@@ -268,6 +268,17 @@ class AtlasPlaces:
             if longer is None or all(t.lower_ in ("state", "city") for t in ent.doc[ent.end : longer.end]):
                 return [ent]  # "Texas" stays Texas in "Texas State University"
             return [longer]
+        if ent.label_ in _NON_NAME_LABELS:
+            # "clashes near Manbij" read as a DATE: a known town's name with no digit in it,
+            # used as a place or known to everyone, is the town
+            core = _strip_the(ent)
+            info = self.info(core.text)
+            if info is not None and not any(t.like_num or t.lower_ in _COMMON_WORDS or t.lower_ in NOT_PLACE_WORDS
+                                            for t in core) \
+                    and all(t.is_title or t.is_upper or t.lower_ in CONNECTORS for t in core if t.is_alpha) \
+                    and (info.well_known or _locative_context(ent)):
+                return [Span(ent.doc, core.start, core.end, label=self._label_for(info))]
+            return [ent]
         if ent.label_ not in ("NORP", "ORG", "PERSON", "FAC", "PRODUCT", "LANGUAGE"):
             return [ent]
         if len(ent) > 2 and ent[0].lower_ in ("pro", "anti") and ent[1].text == "-":
@@ -487,6 +498,8 @@ class AtlasPlaces:
 
 
 _POSSESSIVES = frozenset({"'s", "’s"})
+# Labels the model gives to numbers and dates, which it sometimes gives to a town ("Manbij").
+_NON_NAME_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "ORDINAL", "PERCENT"})
 
 # doc.spans key of the places named inside organisations ("Georgia Bureau of Investigation")
 EMBEDDED_KEY = "atlas_embedded"

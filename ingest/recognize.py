@@ -366,12 +366,13 @@ def _hashtag_places(tok, place_info: Callable[[str], object | None], sentence: i
 
 
 # Prepositions after which a capitalised name the gazetteer knows is a place ("in Glen Allen").
+# NOT_PLACE_WORDS: months, weekdays and institutions, never places after "in" or as a DATE.
 _PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "from"})
 _DATELINE_END = frozenset({",", "—", "–", "-", "(", "--"})
 # A dateline inside a line, after a headline or a feed's title: "... threats - DAVOS,
 # Switzerland (Reuters) -", "2 dead: CAPE CHARLES, Va. (AP) -" (upper case only).
 _DATELINE_BEFORE = frozenset({":", "—", "–", "-", "--", "|"})
-_NOT_PLACES_AFTER_IN = frozenset(
+NOT_PLACE_WORDS = frozenset(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday god christ jesus congress court
     parliament hospital church english spanish french""".split()
@@ -397,7 +398,7 @@ def _unlabelled_places(doc: Doc, in_ent: set[int], is_known: Callable[[str], boo
             and doc[i - 1].text in _DATELINE_BEFORE and bool(doc[i - 1].whitespace_)
         dateline = line_start or mid_line
         after_prep = i > 0 and doc[i - 1].text in _PLACE_PREPOSITIONS and not tok.is_upper
-        if not (dateline or after_prep) or tok.is_stop or tok.lower_ in _NOT_PLACES_AFTER_IN:
+        if not (dateline or after_prep) or tok.is_stop or tok.lower_ in NOT_PLACE_WORDS:
             continue
         j = i
         while j < n and j - i < 3 and j not in in_ent and doc[j].is_alpha \

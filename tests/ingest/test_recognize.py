@@ -320,6 +320,7 @@ def test_shouting_is_no_dateline(geoparser):
         ("We're Not Ready For It:  Detroit Flood.   On August 11", "Detroit"),
         ("Floods hit Richmond and the Euphrates rose near Aleppo.", "Aleppo"),  # read as LANGUAGE
         ("Floods hit Richmond and the Euphrates rose near Aleppo.", "Euphrates"),
+        ("SDF fighters clashed with HTS near Manbij.", "Manbij"),  # read as a DATE
     ],
 )
 def test_places_the_model_cuts_short_or_reads_as_names(geoparser, text, place):
@@ -341,3 +342,7 @@ def test_a_state_university_is_no_state(geoparser):
 )
 def test_known_names_in_any_case_are_not_cut(geoparser, text, name):
     assert name in by_text(geoparser, text)
+
+
+def test_months_and_weekdays_stay_dates(geoparser):
+    assert not by_text(geoparser, "They met in March, again in May and on Sunday, and in August.")
