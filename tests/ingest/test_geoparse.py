@@ -203,3 +203,12 @@ def test_a_hashtag_is_a_whole_name_without_its_spaces(geoparser):
 def test_la_is_los_angeles_unless_it_follows_a_louisiana_town(geoparser, text, name, place):
     [m] = [m for m in geoparser.geoparse(text) if m.text == name]
     assert m.place is not None and m.place.name == place
+
+
+@pytest.mark.parametrize("text, country", [
+    ("ADF rebels killed 20 civilians near Beni in North Kivu, Congo's army said.", "CD"),
+    ("Floods in Brazzaville: Congo's government declared an emergency in Pointe-Noire.", "CG"),
+])
+def test_congo_is_the_congo_the_text_is_about(geoparser, text, country):
+    [congo] = [m for m in geoparser.geoparse(text) if m.text == "Congo"]
+    assert congo.place.country_code == country
