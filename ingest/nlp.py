@@ -654,11 +654,13 @@ _COMMON_WORDS = frozenset(
 )
 
 
-# International bodies the model tags as places and whose acronyms are also town names in the
-# gazetteer ("U.N." is Un, India): in conflict news they are actors, never locations.
+# International bodies and armed groups the model tags as places, some of whose acronyms are
+# also town names in the gazetteer ("U.N." is Un, India): in conflict news they are actors,
+# never locations ("M23 rebels", "RSF fighters").
 ORGANISATION_ACRONYMS = frozenset(
     """un nato who icc icj unhcr unicef unrwa unesco unifil monusco minusma unmiss wfp ocha iaea
-    imf wto opec asean ecowas osce icrc msf""".split()
+    imf wto opec asean ecowas osce icrc msf
+    m23 rsf saf sdf ypg pkk hts adf iswap jnim aqap aqim ttp eln farc lra isis isil""".split()
 )
 
 

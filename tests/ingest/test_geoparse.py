@@ -212,3 +212,10 @@ def test_la_is_los_angeles_unless_it_follows_a_louisiana_town(geoparser, text, n
 def test_congo_is_the_congo_the_text_is_about(geoparser, text, country):
     [congo] = [m for m in geoparser.geoparse(text) if m.text == "Congo"]
     assert congo.place.country_code == country
+
+
+def test_armed_groups_are_actors_not_places(geoparser):
+    text = "M23 rebels seized Bunagana. The RSF shelled Omdurman. SDF fighters clashed with HTS near Manbij."
+    found = {m.text for m in geoparser.geoparse(text)}
+    assert not found & {"M23", "RSF", "SDF", "HTS"}
+    assert {"Omdurman", "Manbij"} <= found
