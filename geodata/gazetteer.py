@@ -96,6 +96,22 @@ def same_transliteration(name: str, other: str) -> bool:
     return len(other) >= 5 and name_skeleton(name) == name_skeleton(other)
 
 
+# The Arabic article GeoNames writes and English-language news drops ("Al Qamishli" and
+# "Qamishli", "Ar Raqqah" and "Raqqa"), before a space, a hyphen or an ayn sign.
+_ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ar|As|Ash|Ad|An|Az|At|Ath)[ ‘’'ʿ-]+(?=\w)", re.IGNORECASE)
+
+
+def without_arabic_article(name: str) -> str | None:
+    """The name without a leading Arabic article, or None when it has none (or too little
+    would be left). Works on names as written and on normalised ones.
+
+    >>> without_arabic_article("Al Qamishli"), without_arabic_article("ar raqqah"), without_arabic_article("Al Ain")
+    ('Qamishli', 'raqqah', None)
+    """
+    bare = _ARABIC_ARTICLE.sub("", name, count=1)
+    return bare if bare != name and len(bare) >= 4 else None
+
+
 def _place(row: tuple) -> Place:
     return Place(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8])
 

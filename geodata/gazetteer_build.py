@@ -49,7 +49,7 @@ except ImportError:  # not POSIX: concurrent builds just both work, the rename k
 
 from geodata import settings
 from geodata.errors import GazetteerBuildError
-from geodata.gazetteer import CLASS_RANK, normalize_name
+from geodata.gazetteer import CLASS_RANK, normalize_name, without_arabic_article
 from geodata.model import haversine_km
 
 log = logging.getLogger(__name__)
@@ -157,20 +157,8 @@ def plain_romanisation(name: str) -> str:
 
 
 # Countries whose towns GeoNames names with the Arabic article ("Al Qamishli", "Ar Raqqah"),
-# which English-language news drops ("Qamishli", "Raqqa").
+# which English-language news drops ("Qamishli", "Raqqa"): see `without_arabic_article`.
 ARABIC_COUNTRIES = frozenset("SY IQ YE LY SA EG SD JO LB PS TN DZ MA KW AE OM QA BH MR".split())
-_ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ar|As|Ash|Ad|An|Az|At|Ath)[ ‘’'ʿ-]+(?=\w)", re.IGNORECASE)
-
-
-def without_arabic_article(name: str) -> str | None:
-    """The name without a leading Arabic article, or None when it has none (or too little
-    would be left).
-
-    >>> without_arabic_article("Al Qamishli"), without_arabic_article("Ar Raqqah"), without_arabic_article("Al Ain")
-    ('Qamishli', 'Raqqah', None)
-    """
-    bare = _ARABIC_ARTICLE.sub("", name, count=1)
-    return bare if bare != name and len(bare) >= 4 else None
 
 
 @dataclass

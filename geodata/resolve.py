@@ -583,7 +583,6 @@ W_ALIAS = 1.2
 WEAK_ALIAS_POPULATION = 250_000
 
 
-_ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|ad|an|az|at|ath) (?=\w{4})")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "port"}
 
 
@@ -603,11 +602,11 @@ def _same_name(name: str, query: str) -> bool:
     name, query = _expand(name), _expand(query)
     if name == query or name.startswith(query) or query.startswith(name):
         return True
+    from geodata.gazetteer import same_transliteration, without_arabic_article
+
     # "Qamishli" is "Al Qamishli": English drops the Arabic article GeoNames writes
-    name, query = _ARABIC_ARTICLE.sub("", name), _ARABIC_ARTICLE.sub("", query)
-    if name == query:
+    if (without_arabic_article(name) or name) == (without_arabic_article(query) or query):
         return True
-    from geodata.gazetteer import same_transliteration
 
     return same_transliteration(name, query)
 

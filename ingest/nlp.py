@@ -450,8 +450,11 @@ class AtlasPlaces:
                     governs = info.broad and before_body
                     if tok.is_title and len(tok) <= 3 and info.feature_class == "country":
                         continue  # "Car" is no "CAR": countries' initials are written in capitals
-                    headline = info.well_known and (info.broad or len(tok) >= 6) and _in_headline_clause(doc, i)
-                    if (_inside_longer_name(doc, i, j) and not governs and not headline) \
+                    # in a headline-case clause capitals mark no names, so a well-known place
+                    # may touch them ("Earthquake Shakes Iceland Volcano")
+                    if (_inside_longer_name(doc, i, j) and not governs
+                            and not (info.well_known and (info.broad or len(tok) >= 6)
+                                     and _in_headline_clause(doc, i))) \
                             or _after_honorific(doc[i:j]):
                         continue  # "Officer Flores", "Ripley Street", "Mr. Chen": another name;
                         # but "Punjab Government" is Punjab's own body (see `_embedded`)
@@ -607,6 +610,7 @@ def _inside_longer_name(doc: Doc, i: int, j: int) -> bool:
             and before.lower_ not in _LOCATIVE and not before.is_stop:
         return True
     return after is not None and after.is_alpha and after.is_title
+
 
 _CLAUSE_BREAKS = frozenset(".:;!?|—–-,()[]\"“”")
 

@@ -162,7 +162,6 @@ def ingest(
     source: str | None = None,
     workers: int | None = None,
     gazetteer_path: str | None = None,
-    prefer_country: str | None = None,
     resolver_options: ResolverOptions | None = None,
     progress: bool | None = None,
     on_error: Callable[[ReadError], None] | None = None,
@@ -173,7 +172,7 @@ def ingest(
     Returns an IngestReport; bad inputs are reported through `on_error` as they happen and
     collected in `report.errors`, and the rest of the batch still lands. With
     `geocoder="nominatim"` the places the gazetteer could not resolve are asked online.
-    `resolver_options` (country bias, feature classes) wins over `prefer_country`.
+    `resolver_options` carries the country bias and the feature classes to the parsers.
     """
     from ingest.readers import read_inputs
 
@@ -209,8 +208,7 @@ def ingest(
     show = sys.stderr.isatty() if progress is None else progress
     bar = _progress_bar(show, total=len(pending))
     try:
-        for article, outcome in _parse_all(pending, workers, gazetteer_path,
-                                          resolver_options or ResolverOptions(prefer_country=prefer_country)):
+        for article, outcome in _parse_all(pending, workers, gazetteer_path, resolver_options or ResolverOptions()):
             bar.update(1)
             if isinstance(outcome, ReadError):
                 fail(outcome)

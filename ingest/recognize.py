@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
 from ingest.doctext import doc_text
+
+if TYPE_CHECKING:  # ingest.nlp imports this module; the name table's type is only annotation
+    from ingest.nlp import NameInfo
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -231,7 +235,7 @@ def recognize(
     is_known: Callable[[str], bool] = lambda name: True,
     *,
     sentences: list[int] | None = None,
-    place_info: Callable[[str], object | None] | None = None,
+    place_info: Callable[[str], "NameInfo | None"] | None = None,
 ) -> list[PlaceSpan]:
     """Place and demonym spans in reading order.
 
@@ -334,7 +338,7 @@ _JOINING_WORDS = frozenset("for in of at to from with on by and the near across"
 _CAMEL_PART = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")
 
 
-def _hashtag_places(tok, place_info: Callable[[str], object | None], sentence: int) -> list[PlaceSpan]:
+def _hashtag_places(tok, place_info: Callable[[str], "NameInfo | None"], sentence: int) -> list[PlaceSpan]:
     """Well-known places written inside a hashtag: "#FreeGaza" -> "Gaza", "#SierraLeone"."""
     parts = [(m.start(), m.end()) for m in _CAMEL_PART.finditer(tok.text)]
     found: list[PlaceSpan] = []
@@ -366,12 +370,12 @@ def _hashtag_places(tok, place_info: Callable[[str], object | None], sentence: i
 
 
 # Prepositions after which a capitalised name the gazetteer knows is a place ("in Glen Allen").
-# NOT_PLACE_WORDS: months, weekdays and institutions, never places after "in" or as a DATE.
 _PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "from"})
 _DATELINE_END = frozenset({",", "—", "–", "-", "(", "--"})
 # A dateline inside a line, after a headline or a feed's title: "... threats - DAVOS,
 # Switzerland (Reuters) -", "2 dead: CAPE CHARLES, Va. (AP) -" (upper case only).
 _DATELINE_BEFORE = frozenset({":", "—", "–", "-", "--", "|"})
+# Months, weekdays and institutions: never places, after "in" or where the model says DATE.
 NOT_PLACE_WORDS = frozenset(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday god christ jesus congress court

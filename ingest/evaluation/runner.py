@@ -260,7 +260,6 @@ def evaluate(
     gold_spans: bool = False,
     limit: int | None = None,
     workers: int = 2,
-    prefer_country: str | None = None,
     resolver_options: ResolverOptions | None = None,
     progress: bool = False,
     on_record: Callable[[dict[str, Any]], None] | None = None,
@@ -278,10 +277,8 @@ def evaluate(
         Only the first `limit` documents.
     workers
         Worker processes (1: in this process).
-    prefer_country
-        ISO alpha-2 code passed to the Geoparser (a local paper's country).
     resolver_options
-        Country bias and feature classes for the Geoparser; wins over `prefer_country`.
+        Country bias (a local paper's country) and feature classes for the Geoparser.
     progress
         Show a progress bar on stderr.
     on_record
@@ -301,7 +298,7 @@ def evaluate(
     from tqdm import tqdm
 
     docs = load_corpus(corpus, limit=limit)
-    options = resolver_options or ResolverOptions(prefer_country=prefer_country)
+    options = resolver_options or ResolverOptions()
     started = time.perf_counter()
     doc_scores: list[DocumentScore] = []
     span_errors: list[float] = []
