@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 
+import ingest.cli.main  # noqa: E402,F401  first: it keeps BLAS to one thread, as in `incident-atlas ingest`
 from geodata.gazetteer import Gazetteer
 from geodata.model import Article
 from ingest.events import extract_incidents, parse_for_events

@@ -53,7 +53,7 @@ from geodata import migrations
 from geodata.errors import StoreError
 from geodata.export import EXPORT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
 from geodata.filters import IncidentFilter, iso_date
-from geodata.model import Article, Incident, Mention
+from geodata.model import Article, Candidate, Incident, Mention
 
 MENTION_COLUMNS = [
     "article_id", "start", "end", "text", "kind", "label", "place_id", "name", "feature_class",
@@ -123,9 +123,16 @@ def _incident_row(incident: Incident) -> dict[str, Any]:
     }
 
 
+_CANDIDATE_FIELDS = tuple(f.name for f in dataclasses.fields(Candidate))
+
+
 def _mention_row(article_id: str, m: Mention) -> tuple[Any, ...]:
     p = m.place
-    candidates = json.dumps([dataclasses.asdict(c) for c in m.candidates], ensure_ascii=False)
+    # A plain dict per candidate: dataclasses.asdict deep-copies every field and cost the
+    # parent process half a second per 600 articles.
+    candidates = json.dumps(
+        [{name: getattr(c, name) for name in _CANDIDATE_FIELDS} for c in m.candidates], ensure_ascii=False
+    )
     return (
         article_id, m.start, m.end, m.text, m.kind, m.label,
         p.id if p else None, p.name if p else None, p.feature_class if p else None,

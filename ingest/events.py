@@ -340,14 +340,12 @@ _PARSE_HERE = object()  # extract_incidents' default: run the event parse itself
 
 @lru_cache(maxsize=1)
 def _full_pipeline():
-    import spacy
-
-    from ingest.nlp import MODEL
+    from ingest.nlp import load_model
 
     with _LOAD_LOCK:
         # No NER: the caller's doc already has the entities; the DATE/TIME ones are copied
         # over (see `_with_dates`), which saves a second NER pass over the cue sentences.
-        return spacy.load(MODEL, exclude=["ner"])
+        return load_model(exclude=["ner"])
 
 
 @dataclass(frozen=True)

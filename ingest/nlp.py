@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING
 
 import spacy
 from spacy.language import Language
+from thinc.api import use_ops
+from threadpoolctl import threadpool_limits
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -673,6 +675,24 @@ def _make_atlas_places(nlp: Language, name: str) -> AtlasPlaces:
     return AtlasPlaces()
 
 
+def load_model(**kwargs) -> Language:
+    """`spacy.load(MODEL, **kwargs)` with the model's matrix products done by numpy's BLAS,
+    on one thread.
+
+    thinc multiplies with its bundled BLIS by default. On the development machine (AMD EPYC,
+    AVX-512) numpy's OpenBLAS does the same float32 products about three times faster, and the
+    NER pass, three quarters of which is matrix products, fell from 28.5 to 16.7 ms of CPU per
+    LGL article (`benchmarks/ingest_steps.py`). One thread, because `ingest` already runs one
+    parsing process per core: a second BLAS thread per process made NER cost 42 ms of CPU per
+    article, the threads fighting over the cores, and a different thread count can change
+    the last bits of a sum and so, rarely, an entity. The limit holds for the whole process,
+    which only matters in a process that parses text.
+    """
+    threadpool_limits(limits=1, user_api="blas")
+    with use_ops("numpy", use_blis=False):
+        return spacy.load(MODEL, **kwargs)
+
+
 def make_pipeline(gazetteer: "Gazetteer | None" = None) -> Language:
     """A fresh pipeline: `sentencizer`, `ner`, then `atlas_places` configured from `gazetteer`.
 
@@ -689,7 +709,7 @@ def make_pipeline(gazetteer: "Gazetteer | None" = None) -> Language:
     """
     # Sentences only give context (and the event screen its clauses): the rule-based
     # sentencizer splits news text as well as the statistical `senter` and costs less.
-    nlp = spacy.load(MODEL, exclude=[*_EXCLUDE, "senter"])
+    nlp = load_model(exclude=[*_EXCLUDE, "senter"])
     nlp.add_pipe("sentencizer", first=True)
     component = nlp.add_pipe("atlas_places", after="ner")
     if gazetteer is not None:
