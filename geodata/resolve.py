@@ -317,10 +317,12 @@ class Resolver:
                 part = words[start : start + size]
                 if any(w.casefold() not in _DROPPABLE_LEADING for w in words[:start]):
                     continue  # "Fort Hood" is not "Hood", "Lake Victoria" not "Victoria"
-                if all(w.casefold().strip(".,") in _GENERIC_WORDS or not w[:1].isupper() for w in part):
+                if all(_bare(w) in _GENERIC_WORDS or not w[:1].isupper() for w in part):
                     continue
-                if part[0].casefold() in _GENERIC_WORDS or part[-1].casefold() in _GENERIC_WORDS:
+                if _bare(part[0]) in _GENERIC_WORDS or _bare(part[-1]) in _GENERIC_WORDS:
                     continue
+                if any(_bare(w) in _FACILITY_HEADS for w in part):
+                    continue  # "Bank of England" is not Bank, Wales
                 found = tuple(p for p in self.gazetteer.lookup(" ".join(part), limit=LOOKUP_LIMIT)
                               if self._allowed(p) and (p.feature_class != "city" or p.population >= 1000))
                 if found:
@@ -540,8 +542,32 @@ _GENERIC_WORDS = frozenset(
     church school college university hospital airport station cup world city county state
     north south east west northern southern eastern western central upper lower new old
     great royal national international royal grand little big saint san santa fort port
-    valley bay beach island islands coast district province region area""".split()
+    valley bay beach island islands coast district province region area rue""".split()
 )
+# Words that make a name a building, a street or an institution. Before one, a town's name
+# is often a namesake ("Carnegie Library", "Rogers Centre"), not the address.
+_FACILITY_HEADS = frozenset(
+    """street road rd avenue ave boulevard blvd lane drive way court terrace
+    highway parkway square plaza library inn hotel motel hospital clinic church cathedral
+    basilica chapel mosque temple synagogue school academy college university institute
+    elementary middle high centre center stadium arena club mall market station airport
+    terminal canal plantation embassy consulate ministry bank tower building hall prison jail
+    museum gallery theatre theater cemetery graveyard zoo farm ranch restaurant""".split()
+)
+
+
+def is_facility_name(name: str) -> bool:
+    """True for a name that ends in, or contains, a word for a building, a street or an
+    institution ("Dublin Coffman High School", "Eglinton Avenue West").
+
+    >>> is_facility_name("Carnegie Library"), is_facility_name("Lake Manassas")
+    (True, False)
+    """
+    return any(_bare(w) in _FACILITY_HEADS for w in name.split()[1:])
+
+
+def _bare(word: str) -> str:
+    return word.casefold().strip(".,")
 # Leading words that can be dropped and leave the same place: "Eastern Ghouta", "Greater London".
 _DROPPABLE_LEADING = frozenset(
     """north south east west northern southern eastern western central northeast northwest

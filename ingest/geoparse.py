@@ -13,8 +13,8 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from geodata.model import GEO_PRECISION_REGION, Article, Incident, Mention
-from geodata.resolve import Resolver, haversine_km
+from geodata.model import GEO_PRECISION_REGION, Article, Incident, Mention, Place
+from geodata.resolve import Resolver, haversine_km, is_facility_name
 from ingest.doctext import doc_text
 from ingest.nlp import load_nlp, sentence_index
 from ingest.recognize import PlaceSpan, recognize, span_from_offsets
@@ -85,9 +85,18 @@ class Geoparser:
         """Recognise and resolve the places of a doc parsed by `self.nlp`."""
         resolved = self.resolver.resolve(doc_text(doc), self.spans(doc))
         # A name known only through a part of it ("Moi Avenue" -> Moi, Norway) that lands far
-        # from every other place in the text is a guess, not a reading: abstain.
-        return [dataclasses.replace(m, place=None, confidence=0.0) if self._stray_part(m, resolved) else m
-                for m in resolved]
+        # from every other place in the text is a guess, not a reading. A street or a building
+        # is most likely in the town the text is about, so it goes there, marked as a guess;
+        # anything else abstains.
+        guess = lambda m: self.resolver.is_partial(m.text)  # noqa: E731
+        out = []
+        for m in resolved:
+            if self._stray_part(m, resolved):
+                m = dataclasses.replace(m, place=None, confidence=0.0)
+                if is_facility_name(m.text):
+                    m = _in_context(m, resolved, guess)
+            out.append(m)
+        return out
 
     # -- public API ----------------------------------------------------------------------
     def geoparse(self, text: str) -> list[Mention]:
@@ -133,20 +142,27 @@ class Geoparser:
         resolved = self.resolver.resolve(text, order)
         by_given = {id(s): m for s, m in zip(order, resolved)}
         out = [by_given[id(s)] for s in given]
-        return [m if m.place is not None and not self._stray_part(m, resolved) else _in_context(m, resolved)
+        guess = lambda m: self.resolver.is_partial(m.text)  # noqa: E731
+        return [m if m.place is not None and not self._stray_part(m, resolved) else _in_context(m, resolved, guess)
                 for m in out]
 
     def _stray_part(self, mention: Mention, resolved: list[Mention]) -> bool:
         """True for a name resolved only through a part of it ("West Wing" -> Wing, Norfolk)
         to a place far from everything else the text names, or in a text that names nothing
-        else ("the Lincoln Memorial" alone is no evidence for Lincoln, Nebraska): a guess."""
+        else ("the Lincoln Memorial" alone is no evidence for Lincoln, Nebraska): a guess.
+
+        A building or a street ("Carnegie Library", "Rogers Centre") is often named after a
+        person or a far-off town, so it must lie among the text's places, not just in the
+        same part of the world; a school named after its town ("Dublin Coffman High School")
+        does."""
         if mention.kind != "place" or mention.place is None or not self.resolver.is_partial(mention.text):
             return False
         others = [m.place for m in resolved if m.place is not None and m.kind == "place"
-                  and m.place.id != mention.place.id and not self.resolver.is_partial(m.text)]
+                  and not self.resolver.is_partial(m.text)]
         if not others:
             return True
-        return all(haversine_km(mention.place.lat, mention.place.lon, p.lat, p.lon) > STRAY_PART_KM for p in others)
+        limit = FACILITY_STRAY_KM if is_facility_name(mention.text) else STRAY_PART_KM
+        return all(haversine_km(mention.place.lat, mention.place.lon, p.lat, p.lon) > limit for p in others)
 
     def parse_article(self, article: Article) -> tuple[list[Mention], list[Incident]]:
         """Mentions and incidents of one article, from one spaCy run.
@@ -194,34 +210,59 @@ _CONTEXT_CLASSES = (("city", "admin2"), ("admin1",))
 CONTEXT_CONFIDENCE = 0.05
 # A part-of-name reading this far from every other place in the text gives way to the focus.
 STRAY_PART_KM = 500.0
+# Places this close to a town count as evidence that the text is about that town.
+SUPPORT_KM = 100.0
+# ... and a building or a street named after a place this far from all of them.
+FACILITY_STRAY_KM = 100.0
 
 
-def _in_context(mention: Mention, resolved: list[Mention]) -> Mention:
-    """`mention` (abstained) placed at the document's focus: the town named most often in the
-    text (a state if it names no town), the closest mention before the span breaking ties;
-    unchanged when there is none."""
+def _in_context(mention: Mention, resolved: list[Mention], is_guess=lambda m: False) -> Mention:
+    """`mention` (abstained) placed at the document's focus; unchanged when there is none.
+
+    The focus is the town the text is most about: the one with the most mentions of itself,
+    of places within `SUPPORT_KM` of it, and of its province and country ("Cairo" with "New
+    Cairo" and "Egypt", rather than "Liverpool", the club, named more often). A state only
+    when the text names no town. Ties go to the town named more often, then to the closest
+    mention before the span. `is_guess` marks mentions that are guesses themselves (names
+    read through a part of them): they are no evidence.
+    """
     if mention.kind != "place":
         return mention
-    counts: dict[str, int] = {}
-    placed = [m for m in resolved if m.place is not None and m.kind == "place"]
+    placed = [m for m in resolved if m.place is not None and m.kind == "place" and not is_guess(m)]
     for classes in _CONTEXT_CLASSES:  # towns first; a state only when the text names no town
-        for m in placed:
-            if m.place.feature_class in classes:  # type: ignore[union-attr]
-                counts[m.place.id] = counts.get(m.place.id, 0) + 1  # type: ignore[union-attr]
-        if counts:
+        pool = [m for m in placed if m.place.feature_class in classes]  # type: ignore[union-attr]
+        if pool:
             break
-    if not counts:
+    else:
         return mention
+    counts: dict[str, int] = {}
+    for m in pool:
+        counts[m.place.id] = counts.get(m.place.id, 0) + 1  # type: ignore[union-attr]
+    places = [m.place for m in placed]
+    support = {m.place.id: _support(m.place, places) for m in pool}  # type: ignore[union-attr]
 
-    def rank(m: Mention) -> tuple[int, int, int]:
+    def rank(m: Mention) -> tuple[int, int, int, int]:
         assert m.place is not None
         before = m.start < mention.start
-        return (counts[m.place.id], int(before), -abs(mention.start - m.start))
+        return (support[m.place.id], counts[m.place.id], int(before), -abs(mention.start - m.start))
 
-    pool = [m for m in resolved if m.place is not None and m.place.id in counts and m.kind == "place"]
     anchor = max(pool, key=rank).place
     return dataclasses.replace(mention, place=anchor, confidence=CONTEXT_CONFIDENCE,
                                geo_precision=GEO_PRECISION_REGION)
+
+
+def _support(town: Place, places: list[Place]) -> int:
+    """How many of the text's places agree with `town`: itself, places within `SUPPORT_KM`,
+    and its own province and country."""
+    n = 0
+    for p in places:
+        if p.feature_class == "country":
+            n += p.country_code == town.country_code
+        elif p.feature_class == "admin1":
+            n += p.country_code == town.country_code and p.admin1 == town.admin1
+        else:
+            n += p.id == town.id or haversine_km(town.lat, town.lon, p.lat, p.lon) <= SUPPORT_KM
+    return n
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:

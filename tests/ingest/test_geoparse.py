@@ -117,6 +117,45 @@ def test_resolve_spans_places_an_unknown_name_at_the_focus_of_the_text(geoparser
     assert m.confidence < 0.1  # a guess, and marked as one
 
 
+def test_the_focus_is_the_town_the_other_places_agree_with(geoparser):
+    """Liverpool, the club, is named more often than Cairo, but Egypt, New Cairo and the Nile
+    Delta all say the text is about Cairo: an unknown school there is placed in Cairo."""
+    text = ("CAIRO: The Zzyzzogle Academy opened in New Cairo. Liverpool fans cheered; Liverpool "
+            "won again, and Liverpool's coach visited Egypt. Farms in the Nile Delta and Egypt's "
+            "government welcomed it.")
+    start = text.index("Zzyzzogle Academy")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Zzyzzogle Academy"))])
+    assert m.place is not None and m.place.name == "Cairo"
+
+
+@pytest.mark.parametrize("text, name, where", [
+    ("Fans queued outside the Rogers Centre in Toronto, Ontario, before the game.", "Rogers Centre", "Toronto"),
+    ("Mourners gathered at St. Peter's Basilica in Rome, and Rome's mayor spoke.", "St. Peter's Basilica", "Rome"),
+])
+def test_a_building_named_after_a_far_off_town_is_placed_where_the_text_is(geoparser, text, name, where):
+    """A building or a street is often named after a person or a town elsewhere (Rogers,
+    Arkansas; St. Peters, Missouri): it stands among the text's places."""
+    start = text.index(name)
+    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    assert m.place is not None and m.place.name == where
+
+
+def test_a_street_named_after_a_far_off_town_is_read_in_the_texts_town(geoparser):
+    """Eglinton Avenue is in Toronto, not in Eglinton, Northern Ireland: the mention goes to the
+    text's town, marked as a guess."""
+    text = "Police closed Eglinton Avenue West in Toronto after a shooting. Toronto police said two men were hurt."
+    street = next(m for m in geoparser.geoparse(text) if m.text == "Eglinton Avenue West")
+    assert street.place is not None and street.place.name == "Toronto"
+    assert street.confidence < 0.1
+
+
+def test_a_school_named_after_its_town_is_placed_in_that_town(geoparser):
+    text = "Students at Dublin Coffman High School in Dublin, Ohio, walked out on Friday."
+    start = text.index("Dublin Coffman High School")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Dublin Coffman High School"))])
+    assert m.place is not None and (m.place.name, m.place.country_code) == ("Dublin", "US")
+
+
 def test_places_at_either_end_of_a_hashtag_compound(geoparser):
     found = {m.text for m in geoparser.geoparse("Protest tonight #GazaUnderAttack #FreeGaza #IranTalks")}
     assert {"Gaza", "Iran"} <= found
