@@ -108,6 +108,8 @@ _DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _POSTAL = frozenset(AP_STATES.values()) | {"AK", "HI", "ID", "IA", "ME", "OH", "UT", "TX"}
 _CAMEL_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
+# What joins one item of a list to the next: "Washington, New York and Boston".
+_LIST_JOINT = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or)\s*$")
 _AFTER_COMMA_ABBREV = re.compile(r"^\s*,\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.\s?[A-Z]\.)|(?:[A-Z]{2})\b)")
 
 
@@ -409,7 +411,8 @@ class Resolver:
                 continue
             containers: list[tuple[Place, float, _Group | None]] = []
             nxt = span_groups[i + 1] if i + 1 < len(spans) else None
-            if nxt is not None and _COMMA_ONLY.match(text[span.end : spans[i + 1].start]):
+            if (nxt is not None and _COMMA_ONLY.match(text[span.end : spans[i + 1].start])
+                    and not _in_list_of_cities(text, spans, span_groups, i + 1)):
                 containers = [(p, pr, nxt) for p, pr in zip(nxt.candidates, nxt.priors)
                               if p.feature_class != "city"]
             m = _AFTER_COMMA_ABBREV.match(text[span.end : span.end + 12])
@@ -564,6 +567,27 @@ def is_facility_name(name: str) -> bool:
     (True, False)
     """
     return any(_bare(w) in _FACILITY_HEADS for w in name.split()[1:])
+
+
+def _in_list_of_cities(text: str, spans: Sequence[SpanLike], groups: Sequence[_Group | None], k: int) -> bool:
+    """True when span `k` is a city in a list ("Washington, New York and Boston"), not the
+    state of the town before it ("Albany, New York"): another place follows it as the next
+    item, and its name is also a large city's."""
+    if k + 1 >= len(spans) or not _LIST_JOINT.match(text[spans[k].end : spans[k + 1].start]):
+        return False
+    here, after = groups[k], groups[k + 1]
+
+    def big_city(group: _Group | None, size: int) -> bool:
+        return group is not None and any(p.feature_class == "city" and p.population >= size for p in group.candidates)
+
+    # "Long Island, New York, Pennsylvania and New Jersey" lists states: the next item is none.
+    return big_city(here, LIST_CITY_POPULATION) and big_city(after, LARGE_CITY_POPULATION)
+
+
+# A name this populous city's, listed with other towns, is that city...
+LIST_CITY_POPULATION = 1_000_000
+# ... when the next item of the list is a town at least this large.
+LARGE_CITY_POPULATION = 100_000
 
 
 def _bare(word: str) -> str:

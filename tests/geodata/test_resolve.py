@@ -50,6 +50,18 @@ def test_explicit_container_picks_the_place_inside_it(resolver, text, names, exp
     assert haversine_km(m.place.lat, m.place.lon, lat, lon) < 30
 
 
+def test_a_list_of_cities_is_no_town_and_its_state(resolver):
+    """"Washington, New York and Boston" lists three cities; Washington is no town of New York
+    state. A list of states keeps "Long Island, New York" as the island and its state."""
+    text = "After stops in Washington, New York and Boston, the crown prince flew to Houston."
+    mentions = {m.text: m.place for m in resolver.resolve(text, spans_of(text, "Washington", "New York", "Boston", "Houston"))}
+    assert (mentions["Washington"].name, mentions["Washington"].admin1) == ("Washington", "District of Columbia")
+    assert mentions["New York"].name == "New York City"
+    text = "People fell ill in Long Island, New York, Pennsylvania, and New Jersey."
+    mentions = {m.text: m.place for m in resolver.resolve(text, spans_of(text, "Long Island", "New York", "Pennsylvania", "New Jersey"))}
+    assert mentions["New York"].feature_class == "admin1"
+
+
 def test_paris_alone_is_france(resolver):
     m = resolve_one(resolver, "Protests continued in Paris on Saturday.", "Paris")
     assert m.place.country_code == "FR"
