@@ -678,11 +678,13 @@ def _priors(candidates: Sequence[Place], query: str = "") -> tuple[float, ...]:
     capitals = _capitals()
     seen_capital: set[str] = set()
     for k, p in enumerate(candidates):
-        if p.feature_class not in ("city", "admin2"):
+        if p.feature_class not in ("city", "admin2", "admin1"):
             continue
         name = _norm_key(p.name)
         if query and not _same_name(name, query):
-            priors[k] -= W_ALIAS
+            priors[k] -= W_ALIAS  # also a province: "West Coast" is not Western Australia's name
+        if p.feature_class == "admin1":
+            continue
         # candidates come most populous first: only the largest namesake is the capital
         if p.feature_class == "city" and p.country_code not in seen_capital \
                 and name == query and (p.country_code, name) in capitals:

@@ -62,6 +62,17 @@ def test_a_list_of_cities_is_no_town_and_its_state(resolver):
     assert mentions["New York"].feature_class == "admin1"
 
 
+def test_a_province_known_by_a_name_only_as_an_alias_is_a_weak_reading(resolver):
+    """GeoNames lists "West Coast" among Western Australia's alternate names: without Australia
+    in the text, the name is not Western Australia. (Which West Coast it is needs context:
+    in an American text it is America's.)"""
+    m = resolve_one(resolver, "Fires raged along the West Coast.", "West Coast")
+    assert m.place is not None and m.place.name == "West Coast"
+    text = "After stops in Washington and Boston, the prince spent this week on the West Coast."
+    m = resolve_one(resolver, text, "Washington", "Boston", "West Coast", target="West Coast")
+    assert m.place is not None and m.place.country_code == "US"
+
+
 def test_paris_alone_is_france(resolver):
     m = resolve_one(resolver, "Protests continued in Paris on Saturday.", "Paris")
     assert m.place.country_code == "FR"
