@@ -489,6 +489,7 @@ class Resolver:
                     scores.append(s)
                 g.scores = tuple(scores)
                 _choose(g)
+        _keep_famous_cities(groups)
 
     def _drop_weak_aliases(self, groups: list[_Group]) -> None:
         """Abstain on a name known only as another language's or an old name of a town
@@ -752,6 +753,33 @@ def _focus(weight: float, total: float) -> float:
     if FOCUS_SATURATION > 0:
         return 0.5 * min(1.0, weight / FOCUS_SATURATION) + 0.5 * weight / total
     return weight / total
+
+
+def _keep_famous_cities(groups: list[_Group]) -> None:
+    """A world city's name is that city, not a small namesake that only the text's country
+    favours: "St. Petersburg" in an American text about Russia's navy is Russia's, not
+    Florida's. The namesake keeps the name when the text pins it ("Paris, Texas"), names its
+    county or state, or names another place within `NEAR_KM` of it (a local paper's "Dublin"
+    beside "Hilliard" is Dublin, Ohio)."""
+    points = [g.best for g in groups if g.best is not None and g.best.feature_class in ("city", "admin2")]
+    for g in groups:
+        best = g.best
+        if best is None or g.pinned is not None or best.feature_class != "city":
+            continue
+        famous = [p for p in g.candidates if p.feature_class == "city" and p.population >= FAMOUS_CITY_POPULATION
+                  and p.population >= FAMOUS_CITY_RATIO * max(best.population, 1)]
+        if not famous:
+            continue
+        if g.pair_bonus.get(best.id):
+            continue  # the text names its county or state ("Paris" and "Texas")
+        if any(q.id != best.id and haversine_km(best.lat, best.lon, q.lat, q.lon) < NEAR_KM for q in points):
+            continue  # or its neighbours
+        g.best = famous[0]
+
+
+# A city this populous, and this many times larger than the namesake the context chose.
+FAMOUS_CITY_POPULATION = 500_000
+FAMOUS_CITY_RATIO = 20
 
 
 def _choose(g: _Group) -> None:

@@ -73,6 +73,25 @@ def test_a_province_known_by_a_name_only_as_an_alias_is_a_weak_reading(resolver)
     assert m.place is not None and m.place.country_code == "US"
 
 
+@pytest.mark.parametrize("text, names, expected", [
+    ("Pilgrims travelled to Mecca and Medina; Saudi officials said.", ("Mecca", "Medina"),
+     {"Mecca": "SA", "Medina": "SA"}),
+    ("Blue Jays fans in Toronto cheered; the Bisons play in Buffalo, New York.", ("Toronto", "Buffalo", "New York"),
+     {"Toronto": "CA", "Buffalo": "US"}),
+])
+def test_a_world_city_is_not_a_small_namesake_that_nothing_in_the_text_places(resolver, text, names, expected):
+    """Ohio has a Medina and a Toronto. Namesakes that only agree with each other, or with the
+    text's country, do not outweigh the world cities."""
+    placed = {m.text: m.place.country_code for m in resolver.resolve(text, spans_of(text, *names))}
+    assert {name: placed[name] for name in expected} == expected
+
+
+def test_a_namesake_beside_its_neighbours_keeps_the_name(resolver):
+    text = "Dublin police said the crash closed a road between Dublin and Hilliard, Ohio."
+    m = resolve_one(resolver, text, "Dublin", "Hilliard", "Ohio")
+    assert (m.place.name, m.place.admin1) == ("Dublin", "Ohio")
+
+
 def test_paris_alone_is_france(resolver):
     m = resolve_one(resolver, "Protests continued in Paris on Saturday.", "Paris")
     assert m.place.country_code == "FR"
