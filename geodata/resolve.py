@@ -362,10 +362,16 @@ class Resolver:
         word = word.strip()
         if len(word) < 5 or not word[:1].isupper():
             return None
+        if any(_norm_key(p.name) == _norm_key(word)
+               for p in self.gazetteer.lookup(word, feature_classes=_DEMONYM_CLASSES, limit=5)):
+            return None  # a country's or a region's own name: "Sudan" is no adjective of Sud
         for stem in _demonym_stems(word):
-            found = self.gazetteer.lookup(stem, feature_classes=_DEMONYM_CLASSES, limit=1)
-            if found and _norm_key(found[0].name) == _norm_key(stem):
-                return found[0]
+            found = [p for p in self.gazetteer.lookup(stem, feature_classes=_DEMONYM_CLASSES, limit=5)
+                     if _same_name(_norm_key(p.name), _norm_key(stem))]
+            if found:
+                # a people's adjective names their whole region before one province of it:
+                # "Kurdish" is Kurdistan, not Iran's Kurdistan Province
+                return min(found, key=lambda p: p.feature_class not in ("region", "landform"))
         return None
 
     # -- resolution ----------------------------------------------------------------------
@@ -593,18 +599,20 @@ LARGE_CITY_POPULATION = 100_000
 
 def _bare(word: str) -> str:
     return word.casefold().strip(".,")
-# Leading words that can be dropped and leave the same place: "Eastern Ghouta", "Greater London".
+# Leading words that can be dropped and leave the same place: "Eastern Ghouta", "Greater London",
+# and the same country in another era or under another rule: "Nazi Germany", "Ancient Rome".
 _DROPPABLE_LEADING = frozenset(
     """north south east west northern southern eastern western central northeast northwest
-    southeast southwest greater downtown metropolitan metro suburban rural the""".split()
+    southeast southwest greater downtown metropolitan metro suburban rural the nazi soviet
+    communist imperial tsarist colonial ancient medieval postwar wartime occupied""".split()
 )
 _DEMONYM_CLASSES = ("country", "admin1", "region", "landform")
 # Irregular adjectives of places the demonym table may not list.
 _IRREGULAR_DEMONYMS = {"english": "England", "scottish": "Scotland", "scots": "Scotland", "welsh": "Wales"}
 # (adjective ending, place ending), most specific first: European -> Europe, African -> Africa,
-# Ossetian -> Ossetia, Ontarian -> Ontario, Ohioan -> Ohio, Kurdish -> Kurdistan.
+# Ossetian -> Ossetia, Ontarian -> Ontario, Ohioan -> Ohio, Texan -> Texas, Kurdish -> Kurdistan.
 _DEMONYM_ENDINGS = (
-    ("ean", "e"), ("ian", "ia"), ("ian", "io"), ("an", "a"), ("an", ""), ("ish", "istan"), ("i", ""),
+    ("ean", "e"), ("ian", "ia"), ("ian", "io"), ("an", "a"), ("an", ""), ("an", "as"), ("ish", "istan"), ("i", ""),
 )
 
 

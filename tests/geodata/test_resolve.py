@@ -238,6 +238,20 @@ def test_state_abbreviations_after_a_comma(resolver, text, name, lat, lon):
 def test_derived_demonym_names_a_region(resolver):
     assert resolver.demonym("European").name == "Europe"
     assert resolver.demonym("Californian").feature_class == "admin1"
+    assert resolver.demonym("Texan").name == "Texas"
+    # a people's adjective is their region, not the one province that shares its name (Iran's)
+    assert resolver.demonym("Kurdish").feature_class == "region"
+
+
+@pytest.mark.parametrize("name", ["Sudan", "Oman", "Japan", "Iran"])
+def test_a_countrys_own_name_is_no_adjective(resolver, name):
+    assert resolver.demonym(name) is None
+
+
+def test_a_country_in_another_era_is_the_country(resolver):
+    text = "He fled Nazi Germany in 1938."
+    m = resolve_one(resolver, text, "Nazi Germany")
+    assert m.place is not None and m.place.name == "Germany"
 
 
 @pytest.mark.parametrize("name, expected", [("B.C.", "British Columbia"), ("NSW", "New South Wales")])
