@@ -495,7 +495,7 @@ class Resolver:
                     scores.append(s)
                 g.scores = tuple(scores)
                 _choose(g)
-        _keep_famous_cities(groups)
+        _keep_famous_cities(groups, {p.country_code for p in demonym_places})
 
     def _drop_weak_aliases(self, groups: list[_Group]) -> None:
         """Abstain on a name known only as another language's or an old name of a town
@@ -763,19 +763,23 @@ def _focus(weight: float, total: float) -> float:
     return weight / total
 
 
-def _keep_famous_cities(groups: list[_Group]) -> None:
+def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str]) -> None:
     """A world city's name is that city, not a small namesake that only the text's country
     favours: "St. Petersburg" in an American text about Russia's navy is Russia's, not
     Florida's. The namesake keeps the name when the text pins it ("Paris, Texas"), names its
     county or state, or names another place within `NEAR_KM` of it (a local paper's "Dublin"
     beside "Hilliard" is Dublin, Ohio)."""
     points = [g.best for g in groups if g.best is not None and g.best.feature_class in ("city", "admin2")]
+    countries = demonym_countries | {g.best.country_code for g in groups if g.best is not None}
     for g in groups:
         best = g.best
         if best is None or g.pinned is not None or best.feature_class != "city":
             continue
+        # the world city's own name, or one of its names in a text about its country ("Mecca"
+        # with "Saudi"); not a mere alternate name ("White House" means Casablanca)
         famous = [p for p in g.candidates if p.feature_class == "city" and p.population >= FAMOUS_CITY_POPULATION
-                  and p.population >= FAMOUS_CITY_RATIO * max(best.population, 1)]
+                  and p.population >= FAMOUS_CITY_RATIO * max(best.population, 1)
+                  and (_same_name(_norm_key(p.name), g.key) or p.country_code in countries)]
         if not famous:
             continue
         if g.pair_bonus.get(best.id):
