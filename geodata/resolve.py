@@ -323,7 +323,10 @@ class Resolver:
                     continue
                 if _bare(part[0]) in _GENERIC_WORDS or _bare(part[-1]) in _GENERIC_WORDS:
                     continue
-                if any(_bare(w) in _FACILITY_HEADS for w in part):
+                if all(_bare(w) in _DROPPABLE_LEADING for w in part):
+                    continue  # "Imperial Russia" is not Imperial, Peru
+                if size == 1 and _bare(part[0]) in _FACILITY_HEADS and start + 1 < len(words) \
+                        and words[start + 1].casefold() == "of":
                     continue  # "Bank of England" is not Bank, Wales
                 found = tuple(p for p in self.gazetteer.lookup(" ".join(part), limit=LOOKUP_LIMIT)
                               if self._allowed(p) and (p.feature_class != "city" or p.population >= 1000))
@@ -363,8 +366,9 @@ class Resolver:
         if len(word) < 5 or not word[:1].isupper():
             return None
         if any(_norm_key(p.name) == _norm_key(word)
-               for p in self.gazetteer.lookup(word, feature_classes=_DEMONYM_CLASSES, limit=5)):
-            return None  # a country's or a region's own name: "Sudan" is no adjective of Sud
+               and (p.feature_class in _DEMONYM_CLASSES or p.population >= LARGE_CITY_POPULATION)
+               for p in self.gazetteer.lookup(word, limit=5)):
+            return None  # a country's, a region's or a city's own name: "Sudan" is no adjective of Sud, "Milan" none of Mila
         for stem in _demonym_stems(word):
             found = [p for p in self.gazetteer.lookup(stem, feature_classes=_DEMONYM_CLASSES, limit=5)
                      if _same_name(_norm_key(p.name), _norm_key(stem))]
@@ -495,7 +499,7 @@ class Resolver:
                     scores.append(s)
                 g.scores = tuple(scores)
                 _choose(g)
-        _keep_famous_cities(groups, {p.country_code for p in demonym_places})
+        _keep_famous_cities(groups, {p.country_code for p in demonym_places}, self.prefer_country)
 
     def _drop_weak_aliases(self, groups: list[_Group]) -> None:
         """Abstain on a name known only as another language's or an old name of a town
@@ -578,17 +582,21 @@ def is_facility_name(name: str) -> bool:
 
 def _in_list_of_cities(text: str, spans: Sequence[SpanLike], groups: Sequence[_Group | None], k: int) -> bool:
     """True when span `k` is a city in a list ("Washington, New York and Boston"), not the
-    state of the town before it ("Albany, New York"): another place follows it as the next
-    item, and its name is also a large city's."""
-    if k + 1 >= len(spans) or not _LIST_JOINT.match(text[spans[k].end : spans[k + 1].start]):
+    state of the town before it ("Utica, New York and Chicago"): its name is a great city's
+    and no country's, the items around it are large towns too, and the item before it is no
+    town of the region it could be."""
+    if k < 1 or k + 1 >= len(spans) or not _LIST_JOINT.match(text[spans[k].end : spans[k + 1].start]):
         return False
-    here, after = groups[k], groups[k + 1]
+    before, here, after = groups[k - 1], groups[k], groups[k + 1]
+    if here is None or before is None or any(p.feature_class == "country" for p in here.candidates):
+        return False  # "Merida, Mexico and Miami"
 
-    def big_city(group: _Group | None, size: int) -> bool:
-        return group is not None and any(p.feature_class == "city" and p.population >= size for p in group.candidates)
+    def big_cities(group: _Group | None, size: int) -> list[Place]:
+        return [] if group is None else [p for p in group.candidates if p.feature_class == "city" and p.population >= size]
 
-    # "Long Island, New York, Pennsylvania and New Jersey" lists states: the next item is none.
-    return big_city(here, LIST_CITY_POPULATION) and big_city(after, LARGE_CITY_POPULATION)
+    regions = [p for p in here.candidates if p.feature_class != "city"]
+    return (bool(big_cities(here, LIST_CITY_POPULATION)) and bool(big_cities(after, LARGE_CITY_POPULATION))
+            and any(not any(within(p, r) for r in regions) for p in big_cities(before, LARGE_CITY_POPULATION)))
 
 
 # A name this populous city's, listed with other towns, is that city...
@@ -763,7 +771,7 @@ def _focus(weight: float, total: float) -> float:
     return weight / total
 
 
-def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str]) -> None:
+def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefer_country: str | None) -> None:
     """A world city's name is that city, not a small namesake that only the text's country
     favours: "St. Petersburg" in an American text about Russia's navy is Russia's, not
     Florida's. The namesake keeps the name when the text pins it ("Paris, Texas"), names its
@@ -773,8 +781,8 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str]) -> No
     countries = demonym_countries | {g.best.country_code for g in groups if g.best is not None}
     for g in groups:
         best = g.best
-        if best is None or g.pinned is not None or best.feature_class != "city":
-            continue
+        if best is None or g.pinned is not None or best.feature_class != "city" or best.country_code == prefer_country:
+            continue  # the user's country wins close calls: a local paper's St. Petersburg
         # the world city's own name, or one of its names in a text about its country ("Mecca"
         # with "Saudi"); not a mere alternate name ("White House" means Casablanca)
         famous = [p for p in g.candidates if p.feature_class == "city" and p.population >= FAMOUS_CITY_POPULATION
@@ -786,7 +794,12 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str]) -> No
             continue  # the text names its county or state ("Paris" and "Texas")
         if any(q.id != best.id and haversine_km(best.lat, best.lon, q.lat, q.lon) < NEAR_KM for q in points):
             continue  # or its neighbours
-        g.best = famous[0]
+        # the city takes the namesake's score, so that confidence and the candidates' order
+        # describe the place chosen
+        k, j = g.candidates.index(famous[0]), g.candidates.index(best)
+        scores = list(g.scores)
+        scores[k], scores[j] = scores[j], scores[k]
+        g.scores, g.best = tuple(scores), famous[0]
 
 
 # A city this populous, and this many times larger than the namesake the context chose.

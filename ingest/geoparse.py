@@ -152,17 +152,23 @@ class Geoparser:
         else ("the Lincoln Memorial" alone is no evidence for Lincoln, Nebraska): a guess.
 
         A building or a street ("Carnegie Library", "Rogers Centre") is often named after a
-        person or a far-off town, so it must lie among the text's places, not just in the
-        same part of the world; a school named after its town ("Dublin Coffman High School")
-        does."""
-        if mention.kind != "place" or mention.place is None or not self.resolver.is_partial(mention.text):
+        person or a small town far off, so when its reading is such a town, or lies in
+        another country than every other place of the text, it must lie among the text's
+        places, not just in the same part of the world. A school named after its town
+        ("Dublin Coffman High School") does; a city's airport ("Kabul Airport" in a text that
+        also names Kandahar) is the city's."""
+        place = mention.place
+        if mention.kind != "place" or place is None or not self.resolver.is_partial(mention.text):
             return False
         others = [m.place for m in resolved if m.place is not None and m.kind == "place"
                   and not self.resolver.is_partial(m.text)]
         if not others:
             return True
-        limit = FACILITY_STRAY_KM if is_facility_name(mention.text) else STRAY_PART_KM
-        return all(haversine_km(mention.place.lat, mention.place.lon, p.lat, p.lon) > limit for p in others)
+        limit = STRAY_PART_KM
+        if is_facility_name(mention.text) and (place.population < NAMESAKE_TOWN_POPULATION
+                                               or all(p.country_code != place.country_code for p in others)):
+            limit = FACILITY_STRAY_KM
+        return all(haversine_km(place.lat, place.lon, p.lat, p.lon) > limit for p in others)
 
     def parse_article(self, article: Article) -> tuple[list[Mention], list[Incident]]:
         """Mentions and incidents of one article, from one spaCy run.
@@ -212,8 +218,10 @@ CONTEXT_CONFIDENCE = 0.05
 STRAY_PART_KM = 500.0
 # Places this close to a town count as evidence that the text is about that town.
 SUPPORT_KM = 100.0
-# ... and a building or a street named after a place this far from all of them.
+# ... and a building or a street named after a place this far from all of them, when that
+# place is a town smaller than this, or abroad.
 FACILITY_STRAY_KM = 100.0
+NAMESAKE_TOWN_POPULATION = 100_000
 
 
 def _in_context(mention: Mention, resolved: list[Mention], is_guess=lambda m: False) -> Mention:

@@ -676,17 +676,20 @@ def _make_atlas_places(nlp: Language, name: str) -> AtlasPlaces:
 
 
 def load_model(**kwargs) -> Language:
-    """`spacy.load(MODEL, **kwargs)` with the model's matrix products done by numpy's BLAS,
+    """`spacy.load(MODEL, **kwargs)` with thinc's layers multiplying through numpy's BLAS,
     on one thread.
 
     thinc multiplies with its bundled BLIS by default. On the development machine (AMD EPYC,
-    AVX-512) numpy's OpenBLAS does the same float32 products about three times faster, and the
-    NER pass, three quarters of which is matrix products, fell from 28.5 to 16.7 ms of CPU per
-    LGL article (`benchmarks/ingest_steps.py`). One thread, because `ingest` already runs one
-    parsing process per core: a second BLAS thread per process made NER cost 42 ms of CPU per
-    article, the threads fighting over the cores, and a different thread count can change
-    the last bits of a sum and so, rarely, an entity. The limit holds for the whole process,
-    which only matters in a process that parses text.
+    AVX-512) numpy's OpenBLAS does the same float32 products about three times faster. The
+    token encoders (tok2vec) and the tagger are thinc layers built here, and most of the NER
+    pass's time is theirs: it fell from 25.0 to 18.5 ms of CPU per LGL article
+    (`benchmarks/ingest_steps.py`). spaCy builds the parser's and NER's own output layer
+    under its own ops, and their step loop keeps BLIS. One thread, because `ingest` already
+    runs one parsing process per core: a second BLAS thread per process made NER cost 42 ms of
+    CPU per article, the threads fighting over the cores, and a different thread count can
+    change the last bits of a sum and so, rarely, an entity. The limit is set for the rest of
+    the process's life (numpy's BLAS there stays single-threaded): it is meant for processes
+    that parse text.
     """
     threadpool_limits(limits=1, user_api="blas")
     with use_ops("numpy", use_blis=False):

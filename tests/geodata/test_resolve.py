@@ -186,6 +186,40 @@ def test_prefer_country_breaks_close_calls(gazetteer):
     assert british.place.country_code == "GB"
 
 
+def test_the_preferred_country_keeps_its_namesake_of_a_world_city(gazetteer):
+    text = "A water main broke in St. Petersburg on Monday, the city said."
+    m = Resolver(gazetteer, prefer_country="US").resolve(text, spans_of(text, "St. Petersburg"))[0]
+    assert (m.place.country_code, m.place.admin1) == ("US", "Florida")
+
+
+def test_a_world_city_chosen_over_a_namesake_heads_its_candidates(resolver):
+    """Confidence and the candidates kept for review describe the place chosen."""
+    text = "Blue Jays fans in Toronto cheered; the Bisons play in Buffalo, New York."
+    m = resolve_one(resolver, text, "Toronto", "Buffalo", "New York")
+    assert m.place.country_code == "CA" and m.candidates[0].place_id == m.place.id
+
+
+@pytest.mark.parametrize("text, names, town, expected", [
+    ("Officials in Merida, Mexico and Miami met.", ("Merida", "Mexico", "Miami"), "Merida", "MX"),
+    ("The flight from Utica, New York and Chicago was late.", ("Utica", "New York", "Chicago"), "Utica", "New York"),
+])
+def test_a_town_its_country_or_state_and_another_city_is_no_list_of_cities(resolver, text, names, town, expected):
+    m = resolve_one(resolver, text, *names, target=town)
+    assert expected in (m.place.country_code, m.place.admin1)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("High Wycombe Station", "High Wycombe"), ("Plantation High School", "Plantation"),
+    ("Imperial Russia", "Russia"), ("Panama Canal Zone", "Panama Canal"),
+])
+def test_a_part_with_a_facility_or_era_word_still_finds_the_place(resolver, name, expected):
+    assert resolver.candidates(name)[0].name == expected
+
+
+def test_a_citys_own_name_is_no_adjective(resolver):
+    assert resolver.demonym("Milan") is None  # not of Mila, Algeria
+
+
 def test_allow_classes_restricts_feature_classes(gazetteer):
     text = "Flooding in Georgia."
     cities = Resolver(gazetteer, allow_classes={"city"}).resolve(text, spans_of(text, "Georgia"))[0]

@@ -140,6 +140,14 @@ def test_a_building_named_after_a_far_off_town_is_placed_where_the_text_is(geopa
     assert m.place is not None and m.place.name == where
 
 
+def test_a_citys_airport_stays_in_the_city(geoparser):
+    """An airport named after its city is the city's, even when the text names another town
+    far away: the event must not move to Kandahar."""
+    text = "A suicide bomber killed 13 people at Kabul Airport on Thursday. Officials in Kandahar condemned the attack."
+    airport = next(m for m in geoparser.geoparse(text) if m.text == "Kabul Airport")
+    assert airport.place is not None and airport.place.name == "Kabul"
+
+
 def test_a_street_named_after_a_far_off_town_is_read_in_the_texts_town(geoparser):
     """Eglinton Avenue is in Toronto, not in Eglinton, Northern Ireland: the mention goes to the
     text's town, marked as a guess."""
