@@ -669,6 +669,8 @@ def _same_name(name: str, query: str) -> bool:
     name, query = _expand(name), _expand(query)
     if name == query or name.startswith(query) or query.startswith(name):
         return True
+    if name.startswith("ciudad ") and name[len("ciudad "):] == query:
+        return True  # "Juarez" is "Ciudad Juárez" ("city of" in Spanish, which English drops)
     from geodata.gazetteer import same_transliteration, without_arabic_article
 
     # "Qamishli" is "Al Qamishli": English drops the Arabic article GeoNames writes

@@ -216,6 +216,11 @@ def test_a_part_with_a_facility_or_era_word_still_finds_the_place(resolver, name
     assert resolver.candidates(name)[0].name == expected
 
 
+def test_a_mexican_city_is_found_without_ciudad(resolver):
+    m = resolve_one(resolver, "Smugglers crossed between Juarez, Mexico and El Paso.", "Juarez", "Mexico", "El Paso")
+    assert m.place.name == "Ciudad Juárez"
+
+
 def test_a_citys_own_name_is_no_adjective(resolver):
     assert resolver.demonym("Milan") is None  # not of Mila, Algeria
 
