@@ -187,7 +187,7 @@ def test_political_entities():
     [("US", 39.76, -98.5, 20), ("CN", 35.0, 104.0, 20), ("RU", 60.0, 100.0, 20), ("SY", 35.0, 38.0, 20),
      ("IQ", 33.0, 44.0, 20), ("IR", 32.0, 53.0, 20), ("IL", 31.5, 34.75, 20), ("GB", 54.75844, -2.69531, 20),
      ("FR", 46.0, 2.0, 20), ("DE", 51.5, 10.5, 20), ("BR", -10.0, -55.0, 20), ("AU", -25.0, 134.0, 20),
-         ("CA", 60.0, -96.0, 20)],
+     ("CA", 60.10867, -113.64258, 20)],  # GeoNames' current point, as for every other country
 )
 def test_country_points(code, lat, lon, within_km):
     row = {r["country_code"]: r for r in POINTS[1]}[code]
