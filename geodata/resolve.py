@@ -173,6 +173,7 @@ class _Group:
     pair_bonus: dict[str, float] = field(default_factory=dict)
     scores: tuple[float, ...] = ()
     partial: bool = False  # the candidates come from a part of the name ("Lincoln Memorial")
+    area_bonus: dict[str, float] = field(default_factory=dict)  # "central Washington" is an area
 
 
 @dataclass(frozen=True)
@@ -406,6 +407,8 @@ class Resolver:
                 cands = self.candidates(span.text)
                 group = groups[key] = _Group(key, cands, _priors(cands, key),
                                              partial=span.text.strip() in self._fallback_names)
+            if span.modifier and not group.area_bonus:
+                _hint_area(group)
             span_groups.append(group)
 
         self._apply_containment(text, spans, span_groups)
@@ -517,7 +520,8 @@ class Resolver:
             g.best = None
 
     def _base(self, g: _Group, place: Place, place_prior: float) -> float:
-        s = place_prior + g.container_bonus.get(place.id, 0.0) + g.pair_bonus.get(place.id, 0.0)
+        s = place_prior + g.container_bonus.get(place.id, 0.0) + g.pair_bonus.get(place.id, 0.0) \
+            + g.area_bonus.get(place.id, 0.0)
         if self.prefer_country and place.country_code == self.prefer_country:
             s += W_PREFER
         if g.pinned is not None and place.id == g.pinned.id:
@@ -578,6 +582,25 @@ def is_facility_name(name: str) -> bool:
     (True, False)
     """
     return any(_bare(w) in _FACILITY_HEADS for w in name.split()[1:])
+
+
+def _hint_area(group: _Group) -> None:
+    """"central Washington", "western New York": a compass word before a name points to an
+    area (a state, a country, a region), not to a town, where the two readings lie apart.
+    Where the town is the area's own centre ("eastern Aleppo", the city's east) the town
+    stands."""
+    cities = [(p, pr) for p, pr in zip(group.candidates, group.priors) if p.feature_class == "city"]
+    town = max(cities, key=lambda c: c[1])[0] if cities else None
+    for p in group.candidates:
+        if p.feature_class in _AREA_CLASSES and (
+                town is None or haversine_km(p.lat, p.lon, town.lat, town.lon) > AREA_APART_KM):
+            group.area_bonus[p.id] = W_AREA
+
+
+_AREA_CLASSES = frozenset({"country", "admin1", "region", "landform"})
+# Bonus of an area reading after a compass word, and how far from the town reading it must lie.
+W_AREA = 1.5
+AREA_APART_KM = 100.0
 
 
 def _in_list_of_cities(text: str, spans: Sequence[SpanLike], groups: Sequence[_Group | None], k: int) -> bool:

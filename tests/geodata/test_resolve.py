@@ -93,6 +93,17 @@ def test_a_namesake_beside_its_neighbours_keeps_the_name(resolver):
     assert (m.place.name, m.place.admin1) == ("Dublin", "Ohio")
 
 
+@pytest.mark.parametrize("text, name, compass, feature_class", [
+    ("Wildfires spread across central Washington on Monday.", "Washington", "central", "admin1"),
+    ("Snow hit western New York overnight.", "New York", "western", "admin1"),
+    ("Shelling hit eastern Aleppo on Sunday.", "Aleppo", "eastern", "city"),  # the city's east
+])
+def test_a_compass_word_points_to_an_area_where_town_and_area_lie_apart(resolver, text, name, compass, feature_class):
+    start = text.index(name)
+    (m,) = resolver.resolve(text, [PlaceSpan(name, start, start + len(name), modifier=compass)])
+    assert m.place.feature_class == feature_class
+
+
 def test_paris_alone_is_france(resolver):
     m = resolve_one(resolver, "Protests continued in Paris on Saturday.", "Paris")
     assert m.place.country_code == "FR"
