@@ -407,13 +407,15 @@ class Resolver:
                 cands = self.candidates(span.text)
                 group = groups[key] = _Group(key, cands, _priors(cands, key),
                                              partial=span.text.strip() in self._fallback_names)
-            if span.modifier and not group.area_bonus:
+            if (span.modifier or _STATE_CUE_AFTER.match(text, span.end)
+                    or _STATE_CUE_BEFORE.search(text, max(0, span.start - 12), span.start)) and not group.area_bonus:
                 _hint_area(group)
             span_groups.append(group)
 
         self._apply_containment(text, spans, span_groups)
         demonym_places = [self.demonym(s.text) for s in spans if s.kind == "demonym"]
         self._score(list(groups.values()), [p for p in demonym_places if p is not None])
+        _states_in_lists_of_states(text, spans, span_groups)
         self._drop_weak_aliases(list(groups.values()))
         return [self._mention(s, g) for s, g in zip(spans, span_groups)]
 
@@ -601,6 +603,35 @@ _AREA_CLASSES = frozenset({"country", "admin1", "region", "landform"})
 # Bonus of an area reading after a compass word, and how far from the town reading it must lie.
 W_AREA = 1.5
 AREA_APART_KM = 100.0
+
+
+# "Washington state", "New York Governor Andrew Cuomo", "the state of Washington": the state.
+_STATE_CUE_AFTER = re.compile(r"\s+(?:state\b|[Gg]overnor\b)")
+_STATE_CUE_BEFORE = re.compile(r"\bstate of\s+$")
+
+
+def _states_in_lists_of_states(text: str, spans: Sequence[SpanLike], groups: list[_Group | None]) -> None:
+    """A name listed among states is a state: "Utah, Washington and Wisconsin", "in New Jersey
+    and New York". Each neighbouring item of the list must read as a state (or province)."""
+    for i, group in enumerate(groups):
+        if group is None or group.best is None or group.best.feature_class != "city" or group.pinned is not None:
+            continue  # a town's name only: "Oaxaca State, Mexico" keeps the country
+        states = [p for p in group.candidates if p.feature_class == "admin1"]
+        if not states:
+            continue
+        neighbours = []
+        if i > 0 and _LIST_JOINT.match(text[spans[i - 1].end : spans[i].start]):
+            neighbours.append(groups[i - 1])
+        if i + 1 < len(spans) and _LIST_JOINT.match(text[spans[i].end : spans[i + 1].start]):
+            neighbours.append(groups[i + 1])
+        if not neighbours or not all(h is not None and h is not group and h.best is not None
+                                     and h.best.feature_class == "admin1" for h in neighbours):
+            continue
+        state = max(states, key=lambda p: group.scores[group.candidates.index(p)])
+        k, j = group.candidates.index(state), group.candidates.index(group.best)
+        scores = list(group.scores)
+        scores[k], scores[j] = scores[j], scores[k]
+        group.scores, group.best = tuple(scores), state
 
 
 def _in_list_of_cities(text: str, spans: Sequence[SpanLike], groups: Sequence[_Group | None], k: int) -> bool:

@@ -104,6 +104,24 @@ def test_a_compass_word_points_to_an_area_where_town_and_area_lie_apart(resolver
     assert m.place.feature_class == feature_class
 
 
+@pytest.mark.parametrize("text, name, others", [
+    ("A cow from a Washington state farm tested positive.", "Washington", ()),
+    ("New York Governor Andrew Cuomo declared an emergency.", "New York", ()),
+    ("The disease was found in the state of Washington.", "Washington", ()),
+    ("Cases were reported in Utah, Washington and Wyoming.", "Washington", ("Utah", "Wyoming")),
+    ("Concerts in New Jersey and New York opened the tour.", "New York", ("New Jersey",)),
+])
+def test_a_name_said_to_be_a_state_or_listed_among_states_is_the_state(resolver, text, name, others):
+    m = resolve_one(resolver, text, name, *others)
+    assert (m.place.feature_class, m.place.country_code) == ("admin1", "US")
+
+
+def test_a_country_listed_after_a_state_stays_the_country(resolver):
+    text = "Migrants camped in Matias Romero, Oaxaca, Mexico, on Wednesday."
+    m = resolve_one(resolver, text, "Mexico", "Oaxaca", "Matias Romero")
+    assert m.place.feature_class == "country"
+
+
 def test_paris_alone_is_france(resolver):
     m = resolve_one(resolver, "Protests continued in Paris on Saturday.", "Paris")
     assert m.place.country_code == "FR"
