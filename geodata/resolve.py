@@ -627,11 +627,7 @@ def _states_in_lists_of_states(text: str, spans: Sequence[SpanLike], groups: lis
         if not neighbours or not all(h is not None and h is not group and h.best is not None
                                      and h.best.feature_class == "admin1" for h in neighbours):
             continue
-        state = max(states, key=lambda p: group.scores[group.candidates.index(p)])
-        k, j = group.candidates.index(state), group.candidates.index(group.best)
-        scores = list(group.scores)
-        scores[k], scores[j] = scores[j], scores[k]
-        group.scores, group.best = tuple(scores), state
+        _switch_to(group, max(states, key=lambda p: group.scores[group.candidates.index(p)]))
 
 
 def _in_list_of_cities(text: str, spans: Sequence[SpanLike], groups: Sequence[_Group | None], k: int) -> bool:
@@ -850,17 +846,21 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
             continue  # the text names its county or state ("Paris" and "Texas")
         if any(q.id != best.id and haversine_km(best.lat, best.lon, q.lat, q.lon) < NEAR_KM for q in points):
             continue  # or its neighbours
-        # the city takes the namesake's score, so that confidence and the candidates' order
-        # describe the place chosen
-        k, j = g.candidates.index(famous[0]), g.candidates.index(best)
-        scores = list(g.scores)
-        scores[k], scores[j] = scores[j], scores[k]
-        g.scores, g.best = tuple(scores), famous[0]
+        _switch_to(g, famous[0])
 
 
 # A city this populous, and this many times larger than the namesake the context chose.
 FAMOUS_CITY_POPULATION = 500_000
 FAMOUS_CITY_RATIO = 20
+
+
+def _switch_to(g: _Group, place: Place) -> None:
+    """Make `place` the group's reading after scoring. It takes the score of the reading it
+    replaces, so that confidence and the candidates' order describe the place chosen."""
+    k, j = g.candidates.index(place), g.candidates.index(g.best)
+    scores = list(g.scores)
+    scores[k], scores[j] = scores[j], scores[k]
+    g.scores, g.best = tuple(scores), place
 
 
 def _choose(g: _Group) -> None:
