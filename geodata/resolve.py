@@ -828,13 +828,22 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
     favours: "St. Petersburg" in an American text about Russia's navy is Russia's, not
     Florida's. The namesake keeps the name when the text pins it ("Paris, Texas"), names its
     county or state, or names another place within `NEAR_KM` of it (a local paper's "Dublin"
-    beside "Hilliard" is Dublin, Ohio)."""
+    beside "Hilliard" is Dublin, Ohio). Likewise a region, sea or landform over a hamlet of
+    its name, unless the text names the hamlet's county or state."""
     points = [g.best for g in groups if g.best is not None and g.best.feature_class in ("city", "admin2")]
     countries = demonym_countries | {g.best.country_code for g in groups if g.best is not None}
     for g in groups:
         best = g.best
         if best is None or g.pinned is not None or best.feature_class != "city" or best.country_code == prefer_country:
             continue  # the user's country wins close calls: a local paper's St. Petersburg
+        # A region known to every reader beats a hamlet even beside the text's places: "the
+        # Middle East" in a Washington story is no Baltimore neighbourhood of 1,900 people.
+        if best.population < SMALL_TOWN_POPULATION and not g.pair_bonus.get(best.id):
+            regions = [p for p in g.candidates if p.feature_class in ("region", "water", "landform")
+                       and _same_name(_norm_key(p.name), g.key)]
+            if regions:
+                _switch_to(g, regions[0])
+                continue
         # the world city's own name, or one of its names in a text about its country ("Mecca"
         # with "Saudi"); not a mere alternate name ("White House" means Casablanca)
         famous = [p for p in g.candidates if p.feature_class == "city" and p.population >= FAMOUS_CITY_POPULATION
@@ -852,6 +861,8 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
 # A city this populous, and this many times larger than the namesake the context chose.
 FAMOUS_CITY_POPULATION = 500_000
 FAMOUS_CITY_RATIO = 20
+# A town smaller than this gives way to a region, sea or landform of the same name.
+SMALL_TOWN_POPULATION = 10_000
 
 
 def _switch_to(g: _Group, place: Place) -> None:

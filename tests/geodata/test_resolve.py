@@ -87,6 +87,13 @@ def test_a_world_city_known_by_the_name_only_as_an_alias_does_not_take_it(resolv
     assert m.place is None or m.place.country_code == "US"
 
 
+def test_a_region_known_to_every_reader_beats_a_hamlet_of_its_name(resolver):
+    """GeoNames has a "Middle East" in Baltimore (1,900 people)."""
+    text = "Tension in the Middle East is rising, the Baltimore Sun reported from Washington."
+    m = resolve_one(resolver, text, "Middle East", "Baltimore", "Washington")
+    assert m.place.feature_class == "region" and m.place.country_code != "US"
+
+
 def test_a_namesake_beside_its_neighbours_keeps_the_name(resolver):
     text = "Dublin police said the crash closed a road between Dublin and Hilliard, Ohio."
     m = resolve_one(resolver, text, "Dublin", "Hilliard", "Ohio")
