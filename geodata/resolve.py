@@ -413,10 +413,13 @@ class Resolver:
             span_groups.append(group)
 
         self._apply_containment(text, spans, span_groups)
-        demonym_places = [self.demonym(s.text) for s in spans if s.kind == "demonym"]
-        self._score(list(groups.values()), [p for p in demonym_places if p is not None])
+        demonym_places = [p for p in (self.demonym(s.text) for s in spans if s.kind == "demonym") if p is not None]
+        all_groups = list(groups.values())
+        self._score(all_groups, demonym_places)
+        # readings the scores miss, set after scoring
+        _keep_famous_cities(all_groups, {p.country_code for p in demonym_places}, self.prefer_country)
         _states_in_lists_of_states(text, spans, span_groups)
-        self._drop_weak_aliases(list(groups.values()))
+        self._drop_weak_aliases(all_groups)
         return [self._mention(s, g) for s, g in zip(spans, span_groups)]
 
     def _apply_containment(self, text: str, spans: Sequence[SpanLike], span_groups: list[_Group | None]) -> None:
@@ -504,7 +507,6 @@ class Resolver:
                     scores.append(s)
                 g.scores = tuple(scores)
                 _choose(g)
-        _keep_famous_cities(groups, {p.country_code for p in demonym_places}, self.prefer_country)
 
     def _drop_weak_aliases(self, groups: list[_Group]) -> None:
         """Abstain on a name known only as another language's or an old name of a town
@@ -657,6 +659,8 @@ LARGE_CITY_POPULATION = 100_000
 
 def _bare(word: str) -> str:
     return word.casefold().strip(".,")
+
+
 # Leading words that can be dropped and leave the same place: "Eastern Ghouta", "Greater London",
 # and the same country in another era or under another rule: "Nazi Germany", "Ancient Rome".
 _DROPPABLE_LEADING = frozenset(

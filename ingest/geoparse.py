@@ -88,13 +88,12 @@ class Geoparser:
         # from every other place in the text is a guess, not a reading. A street or a building
         # is most likely in the town the text is about, so it goes there, marked as a guess;
         # anything else abstains.
-        guess = lambda m: self.resolver.is_partial(m.text)  # noqa: E731
         out = []
         for m in resolved:
             if self._stray_part(m, resolved):
                 m = dataclasses.replace(m, place=None, confidence=0.0)
                 if is_facility_name(m.text):
-                    m = _in_context(m, resolved, guess)
+                    m = _in_context(m, resolved, self._is_guess)
             out.append(m)
         return out
 
@@ -142,9 +141,12 @@ class Geoparser:
         resolved = self.resolver.resolve(text, order)
         by_given = {id(s): m for s, m in zip(order, resolved)}
         out = [by_given[id(s)] for s in given]
-        guess = lambda m: self.resolver.is_partial(m.text)  # noqa: E731
-        return [m if m.place is not None and not self._stray_part(m, resolved) else _in_context(m, resolved, guess)
-                for m in out]
+        return [m if m.place is not None and not self._stray_part(m, resolved)
+                else _in_context(m, resolved, self._is_guess) for m in out]
+
+    def _is_guess(self, mention: Mention) -> bool:
+        """A name read only through a part of it: no evidence of where the text is."""
+        return self.resolver.is_partial(mention.text)
 
     def _stray_part(self, mention: Mention, resolved: list[Mention]) -> bool:
         """True for a name resolved only through a part of it ("West Wing" -> Wing, Norfolk)
@@ -160,8 +162,7 @@ class Geoparser:
         place = mention.place
         if mention.kind != "place" or place is None or not self.resolver.is_partial(mention.text):
             return False
-        others = [m.place for m in resolved if m.place is not None and m.kind == "place"
-                  and not self.resolver.is_partial(m.text)]
+        others = [m.place for m in resolved if m.place is not None and m.kind == "place" and not self._is_guess(m)]
         if not others:
             return True
         limit = STRAY_PART_KM

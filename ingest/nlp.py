@@ -36,10 +36,10 @@ from typing import TYPE_CHECKING
 
 import spacy
 from spacy.language import Language
-from thinc.api import use_ops
-from threadpoolctl import threadpool_limits
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from thinc.api import use_ops
+from threadpoolctl import threadpool_limits
 
 from ingest.recognize import NOT_PLACE_WORDS, ORG_WORDS
 
