@@ -32,7 +32,7 @@ from geodata.errors import GazetteerMissing
 from geodata.model import FEATURE_CLASSES, Place
 
 # Tie-break after population: a country outranks a province of the same size, and so on.
-CLASS_RANK = {"country": 0, "admin1": 1, "region": 2, "water": 3, "landform": 4, "city": 5, "admin2": 6}
+CLASS_RANK = {"country": 0, "admin1": 1, "region": 2, "water": 3, "landform": 4, "city": 5, "admin2": 6, "site": 7}
 assert set(CLASS_RANK) == set(FEATURE_CLASSES)
 
 # Letters NFKD does not decompose, and marks that are dropped rather than spaced:

@@ -55,7 +55,7 @@ from geodata.model import haversine_km
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "14"
+BUILD_VERSION = "15"
 # Countries whose second-level divisions the news names on their own: the UK's counties, and
 # the provinces and districts of countries where conflict monitors code events by them
 # (ACLED's admin2): the Philippines, Uganda, Burkina Faso, Bangladesh, Sri Lanka, Morocco and
@@ -74,6 +74,7 @@ DATA_PACKAGES = {
 # Curated tables and the columns the build reads from each (docs/architecture.md).
 CURATED = {
     "regions.csv": ("id", "name", "aliases", "kind", "country_code", "countries", "lat", "lon", "radius_km"),
+    "sites.csv": ("id", "name", "aliases", "kind", "country_code", "countries", "lat", "lon", "radius_km"),
     "demonyms.csv": ("country_code", "demonym"),
     "country_aliases.csv": ("country_code", "alias"),
     "country_points.csv": ("country_code", "lat", "lon", "radius_km"),
@@ -664,14 +665,16 @@ class _Builder:
 
     # curated regions ------------------------------------------------------------------------
 
-    def build_regions(self) -> list[Record]:
+    def build_regions(self, table: str = "regions.csv", kinds: tuple[str, ...] = ("region", "water", "landform"),
+                      ) -> list[Record]:
+        """Curated places of `table`: regions, seas and landforms, or (sites.csv) landmarks."""
         records = []
-        for row in read_curated("regions.csv", self.data_dir):
+        for row in read_curated(table, self.data_dir):
             where = row["_where"]
             try:
                 kind = row["kind"].lower()
-                if kind not in ("region", "water", "landform"):
-                    raise ValueError(f"{where}: kind {row['kind']!r} is not region, water or landform")
+                if kind not in kinds:
+                    raise ValueError(f"{where}: kind {row['kind']!r} is not {' or '.join(kinds)}")
                 if not row["id"] or not row["name"]:
                     raise ValueError(f"{where}: id and name are required")
                 lat, lon = _float(row["lat"], where), _float(row["lon"], where)
@@ -841,6 +844,7 @@ def _fill(conn: sqlite3.Connection, b: _Builder, fingerprint: str, started: floa
     counts["admin1"] = writer.write(admin1)
     counts["admin2"] = writer.write(admin2)
     counts["region"] = writer.write(b.build_regions())
+    counts["site"] = writer.write(b.build_regions("sites.csv", ("site",)))
     counts["city"] = writer.write(b.build_cities(loc_cities))
     conn.executemany("UPDATE place SET prominence = ? WHERE id = ?",
                      [(p, i) for i, p in b.seat_prominence().items()])

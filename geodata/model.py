@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-FEATURE_CLASSES = ("country", "admin1", "admin2", "city", "region", "water", "landform")
+# "site": a landmark inside a town (the White House, Tahrir Square), from geodata/data/sites.csv.
+FEATURE_CLASSES = ("country", "admin1", "admin2", "city", "region", "water", "landform", "site")
 
 # ACLED geo_precision: 1 = the exact town/site, 2 = near a town or within a small area
 # (district), 3 = a larger region (province, country, sea).

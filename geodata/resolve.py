@@ -72,6 +72,9 @@ CLASS_PRIOR = {
     "landform": 1.0,
     "city": 0.0,
     "admin2": -0.2,
+    # a curated landmark is famous by construction: "the White House" is not White House,
+    # Tennessee (13,000 people) unless the text is about Tennessee
+    "site": 2.5,
 }
 POPULATION_WEIGHT = 0.30  # per decade of population
 W_COUNTRY_FOCUS = 2.2
@@ -903,7 +906,7 @@ def _candidate(place: Place, score: float) -> Candidate:
 
 
 def geo_precision(place: Place, modifier: str = "", qualifier: str = "") -> int:
-    """ACLED geo_precision: 1 a town, 2 near a town or a district, 3 a region or larger.
+    """ACLED geo_precision: 1 a town or a landmark, 2 near one or a district, 3 a region or larger.
 
     Examples
     --------
@@ -911,7 +914,7 @@ def geo_precision(place: Place, modifier: str = "", qualifier: str = "") -> int:
     >>> geo_precision(p), geo_precision(p, qualifier="outside of")
     (1, 2)
     """
-    if place.feature_class == "city":
+    if place.feature_class in ("city", "site"):
         return GEO_PRECISION_NEAR if (qualifier or modifier) else GEO_PRECISION_EXACT
     if place.feature_class == "admin2":
         return GEO_PRECISION_NEAR

@@ -78,7 +78,7 @@ _MODALS = {"will", "would", "could", "may", "might", "shall", "should", "'ll"}
 _DEMONSTRATIVES = {"this", "that", "these", "those", "same", "such"}
 _GENERIC_NOUNS = {"people", "number", "time", "year", "day", "week", "one", "part", "thing", "way",
                   "side", "lot", "kind"}  # fmt: skip
-_CLASS_RANK = {"country": 0, "region": 1, "water": 1, "admin1": 2, "landform": 2, "admin2": 3, "city": 4}
+_CLASS_RANK = {"country": 0, "region": 1, "water": 1, "admin1": 2, "landform": 2, "admin2": 3, "city": 4, "site": 5}
 _SNIPPET_CHARS = 600
 _PLACE_SLACK = 4  # parse edges a finer place may be further from the cue than the nearest
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")

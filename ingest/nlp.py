@@ -112,8 +112,8 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
     Returns
     -------
     dict
-        Only names worth matching: every country, admin1, region, water and landform name,
-        and city names of at least `MIN_CITY_POPULATION_ADD` people.
+        Only names worth matching: every country, admin1, region, water, landform and site
+        name, and city names of at least `MIN_CITY_POPULATION_ADD` people.
     """
     from geodata.gazetteer import normalize_name, same_transliteration
 
@@ -124,18 +124,26 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
     for surface, feature_class, population, main_name in gazetteer.iter_names(min_population=0, with_main_name=True):
         broad = feature_class in _BROAD_CLASSES
         # counties ("Laurel County") carry their class in the name, so any size is safe
-        if not broad and feature_class != "admin2" and population < MIN_CITY_POPULATION_ADD:
+        # curated landmarks ("the White House") have no population and are all worth matching
+        if not broad and feature_class not in ("admin2", "site") and population < MIN_CITY_POPULATION_ADD:
             continue
         key = normalize_name(surface)
         if len(key) < 2:
             continue
         main_key = normalize_name(main_name)
-        if not broad and key != main_key and not _worth_an_alternate(surface, key, population) \
+        if not broad and feature_class != "site" and key != main_key \
+                and not _worth_an_alternate(surface, key, population) \
                 and not same_transliteration(main_key, key):
             continue  # ("Khan Younis" for Khān Yūnis is the same name, transliterated)
         population = int(population or 0)
         old = table.get(key)
-        if old is None or (broad, population) > (old.broad, old.population):
+        if feature_class == "site" and (old is None or not old.broad):
+            # a landmark picked by hand outranks a town's foreign-language name ("White
+            # House" is also an English rendering of Casablanca's Arabic name)
+            sense = NameInfo(feature_class, 0, False, 0)
+        elif old is not None and old.feature_class == "site":
+            continue
+        elif old is None or (broad, population) > (old.broad, old.population):
             sense = NameInfo(feature_class, max(population, old.population if old else 0),
                              broad or bool(old and old.broad), population)
         elif population > old.population:  # "Manchester": the county's class, the city's size
@@ -147,7 +155,7 @@ def build_name_table(gazetteer: "Gazetteer") -> dict[str, NameInfo]:
 
 
 # Bump when build_name_table's rules change, so stale caches are rebuilt.
-NAME_TABLE_VERSION = 9
+NAME_TABLE_VERSION = 10
 
 
 # GeoNames gives towns their names in many languages. An alternate name is worth matching in
@@ -262,6 +270,10 @@ class AtlasPlaces:
         """The entity as it should be: unchanged, relabelled, or split at a comma."""
         if ent.label_ in ("GPE", "LOC") and _norm(ent.text) in ORGANISATION_ACRONYMS:
             return [Span(ent.doc, ent.start, ent.end, label="ORG")]  # "U.N. peacekeepers"
+        if ent.label_ not in _NON_NAME_LABELS:
+            site = self._site(_strip_the(ent))
+            if site is not None:
+                return [site]
         if ent.label_ in ("GPE", "LOC"):
             core = _strip_the(ent)
             if len(core) == 1 and core[0].lower_ in _COMMON_WORDS and self.info(core.text) is None:
@@ -331,6 +343,19 @@ class AtlasPlaces:
                     Span(ent.doc, a, b, label=self._label_for(i)) for (a, b), i in zip(parts, infos)
                 ]
         return [ent]
+
+    def _site(self, core: Span) -> Span | None:
+        """A landmark's name as FAC where it is used as a place ("protesters outside the
+        White House"), as ORG where it stands for who sits there ("the Kremlin said"), as GPE
+        before a state ("White House, Tennessee"); None for a name that is no landmark."""
+        info = self.info(core.text)
+        if info is None or info.feature_class != "site":
+            return None
+        doc, end = core.doc, core.end
+        if end + 1 < len(doc) and doc[end].text == "," and (after := self.info(doc[end + 1].text)) is not None \
+                and after.broad:
+            return Span(doc, core.start, end, label="GPE")  # "Heathrow, Florida": a town, placed by its state
+        return Span(doc, core.start, end, label="FAC" if _literal_context(core) else "ORG")
 
     def _name_cut_short(self, ent: Span) -> Span | None:
         """"Central African" + "Republic", "United Arab" + "Emirates", "Kursk" + "Oblast": the
@@ -440,6 +465,8 @@ class AtlasPlaces:
                 info = self.info(doc[i:j].text)
                 if info is None:
                     continue
+                if info.feature_class == "site" and not _literal_context(doc[i:j]):
+                    continue  # "the Kremlin denied": who sits there, not the place (see `_site`)
                 if hashtag and tok.is_lower and not info.well_known:
                     continue  # "#reading", "#paradise", "#sandy": words, unless "#syria"
                 if j - i == 1 and not hashtag:
@@ -519,6 +546,34 @@ JURISDICTION_WORDS = frozenset(
 # Lower-case words inside place names ("Isle of Man", "Newcastle upon Tyne", "Bosnia and Herzegovina").
 CONNECTORS = frozenset("of de la del and upon on the el al da do dos du des le les y en sur am an der au aux di".split())
 _LOCATIVE = frozenset({"in", "near", "outside", "across", "throughout", "#"})
+
+
+# Words before a landmark that use it as a place: "clashes in Tahrir Square", "a rally outside
+# the White House". Not "by" ("was denied by the Kremlin"), nor a subject ("the Pentagon said").
+_SITE_PREPOSITIONS = frozenset(
+    """in at near outside inside into to from across around behind toward towards opposite
+    on onto beside through throughout within past off #""".split()
+)
+
+
+# Verbs (as written: the pipeline runs no lemmatiser) whose object is a place one can stand
+# in: "stormed the Al-Aqsa Mosque". Not "criticised the White House": who sits there.
+_PHYSICAL_VERBS = frozenset(
+    """storm stormed storming enter entered entering raid raided raiding attack attacked
+    attacking hit hitting shell shelled shelling strike struck striking bomb bombed bombing
+    target targeted targeting besiege besieged besieging surround surrounded surrounding
+    seize seized seizing capture captured capturing occupy occupied occupying evacuate
+    evacuated evacuating visit visited visiting leave left leaving reach reached reaching
+    tour toured touring guard guarded guarding picket picketed picketing""".split()
+)
+
+
+def _literal_context(span: Span) -> bool:
+    """A landmark used as a place: after a preposition of place or a verb of physical action."""
+    k = span.start - 1
+    if k >= 0 and span.doc[k].lower_ == "the":
+        k -= 1
+    return k >= 0 and (span.doc[k].lower_ in _SITE_PREPOSITIONS or span.doc[k].lower_ in _PHYSICAL_VERBS)
 
 
 def _locative_context(ent: Span) -> bool:

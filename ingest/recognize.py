@@ -190,16 +190,14 @@ def _inside_org_phrase(span: Span) -> bool:
     return False
 
 
-# Things named after places: "the White House said", "Reston ebolavirus", "Marburg virus".
-_THING_NAMES = frozenset({"white house"})
+# Things named after places: "Reston ebolavirus", "Marburg virus". ("The White House said"
+# is told apart from "outside the White House" by `ingest.nlp`, see `AtlasPlaces._site`.)
 _THING_WORDS = frozenset(
     {"virus", "ebolavirus", "fever", "flu", "strain", "syndrome", "disease", "hemorrhagic", "haemorrhagic"}
 )
 
 
 def _names_a_thing(span: Span) -> bool:
-    if span.text.casefold() in _THING_NAMES:
-        return True
     k = span.end
     return k < len(span.doc) and span.doc[k].lower_ in _THING_WORDS
 

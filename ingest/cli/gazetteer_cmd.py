@@ -13,6 +13,7 @@ import click
 
 from geodata import settings
 from geodata.errors import AtlasError
+from geodata.model import FEATURE_CLASSES
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def info_cmd(as_json: bool) -> None:
 @click.argument("name")
 @click.option("--country", metavar="CC", help="Only places in this ISO alpha-2 country.")
 @click.option("--class", "classes", multiple=True, metavar="CLASS",
-              type=click.Choice(["country", "admin1", "admin2", "city", "region", "water", "landform"]),
+              type=click.Choice(FEATURE_CLASSES),
               help="Only this feature class (repeatable).")
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="At most this many.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of places.")

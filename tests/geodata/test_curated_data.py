@@ -32,6 +32,7 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 REGIONS = _rows("regions.csv")
+SITES = _rows("sites.csv")
 DEMONYMS = _rows("demonyms.csv")
 ALIASES = _rows("country_aliases.csv")
 POINTS = _rows("country_points.csv")
@@ -54,11 +55,12 @@ def _names(row: dict[str, str]) -> list[str]:
     "table, columns",
     [
         (REGIONS, ["id", "name", "aliases", "kind", "country_code", "countries", "lat", "lon", "radius_km", "source"]),
+        (SITES, ["id", "name", "aliases", "kind", "country_code", "countries", "lat", "lon", "radius_km", "source"]),
         (DEMONYMS, ["country_code", "demonym"]),
         (ALIASES, ["country_code", "alias"]),
         (POINTS, ["country_code", "lat", "lon", "radius_km", "source"]),
     ],
-    ids=["regions", "demonyms", "country_aliases", "country_points"],
+    ids=["regions", "sites", "demonyms", "country_aliases", "country_points"],
 )
 def test_columns_exactly(table, columns):
     fields, rows = table
@@ -77,9 +79,25 @@ def test_regions_count_and_kinds():
     kinds = {r["kind"] for r in rows}
     assert kinds <= {"region", "water", "landform"}, kinds
     assert {"region", "water", "landform"} <= kinds
+    assert {r["kind"] for r in SITES[1]} == {"site"}
 
 
-@pytest.mark.parametrize("table", [REGIONS, POINTS], ids=["regions", "country_points"])
+@pytest.mark.parametrize("name, city_lat, city_lon", [
+    ("White House", 38.895, -77.036),      # Washington
+    ("Moscow Kremlin", 55.756, 37.617),    # Moscow
+    ("Tahrir Square", 30.044, 31.236),     # Cairo
+    ("Temple Mount", 31.777, 35.235),      # Jerusalem's Old City
+    ("Downing Street", 51.507, -0.128),    # London
+    ("Disneyland", 33.835, -117.915),      # Anaheim
+    ("Tiananmen Square", 39.904, 116.407), # Beijing
+])
+def test_site_points_lie_in_their_town(name, city_lat, city_lon):
+    """A sign or digit slip would put a landmark in the sea or on another continent."""
+    (row,) = [r for r in SITES[1] if r["name"] == name]
+    assert _km(float(row["lat"]), float(row["lon"]), city_lat, city_lon) < 5
+
+
+@pytest.mark.parametrize("table", [REGIONS, SITES, POINTS], ids=["regions", "sites", "country_points"])
 def test_sources_and_coordinates(table):
     for row in table[1]:
         what = row.get("id") or row["country_code"]
@@ -91,9 +109,9 @@ def test_sources_and_coordinates(table):
 
 
 def test_region_ids_and_fields():
-    ids = [r["id"] for r in REGIONS[1]]
+    ids = [r["id"] for r in REGIONS[1] + SITES[1]]
     assert len(ids) == len(set(ids)), "duplicate region ids"
-    for r in REGIONS[1]:
+    for r in REGIONS[1] + SITES[1]:
         assert re.fullmatch(r"atlas:[a-z0-9-]+|\d+", r["id"]), r["id"]
         assert r["name"], r["id"]
         assert "," not in r["aliases"], f"{r['id']}: comma in aliases"
@@ -107,7 +125,7 @@ def test_region_ids_and_fields():
 
 def test_region_names_unique_case_insensitive():
     seen: dict[str, str] = {}
-    for r in REGIONS[1]:
+    for r in REGIONS[1] + SITES[1]:
         for n in _names(r):
             key = n.lower()
             assert key not in seen or seen[key] == r["id"], f"{n!r} names both {seen.get(key)} and {r['id']}"

@@ -89,7 +89,7 @@ def test_the_built_file_is_compact_and_consistent(gazetteer):
     try:
         bad_classes = conn.execute(
             "SELECT count(*) FROM place WHERE feature_class NOT IN "
-            "('country','admin1','admin2','city','region','water','landform')").fetchone()[0]
+            "('country','admin1','admin2','city','region','water','landform','site')").fetchone()[0]
         out_of_range = conn.execute(
             "SELECT count(*) FROM place WHERE lat NOT BETWEEN -90 AND 90 OR lon NOT BETWEEN -180 AND 180").fetchone()[0]
         radii = dict(conn.execute("SELECT feature_class, min(radius_km) FROM place GROUP BY feature_class"))
@@ -102,6 +102,7 @@ def test_the_built_file_is_compact_and_consistent(gazetteer):
         conn.close()
     assert bad_classes == 0 and out_of_range == 0
     assert radii["country"] > 0 and radii["admin1"] > 0 and radii["admin2"] > 0 and city_radius == 0
+    assert radii["site"] > 0                     # a landmark's extent is drawn on the map too
     assert numeric_ids == 0                      # countries and cities carry GeoNames ids
     # Alternate names in other scripts are left out to keep it small; a few GeoNames
     # primary names carry some ("Al-Medy Village, قرية المدي") and stay as the name.
