@@ -317,6 +317,9 @@ class Resolver:
             found = tuple(p for p in self.gazetteer.lookup(split, limit=LOOKUP_LIMIT) if self._allowed(p))
             if found:
                 return found
+        found = self._jurisdiction(name)
+        if found:
+            return found
         words = name.split()
         for size in range(len(words) - 1, 0, -1):
             for start in range(0, len(words) - size + 1):
@@ -336,6 +339,30 @@ class Resolver:
                               if self._allowed(p) and (p.feature_class != "city" or p.population >= 1000))
                 if found:
                     return found
+        return ()
+
+    def _jurisdiction(self, name: str) -> tuple[Place, ...]:
+        """The country, state or region a public body belongs to: "Bank of Japan", "Council
+        of Europe", "the European Commission", "Mexican Senate". Not an embassy: "the Russian
+        Embassy" stands in another country's capital."""
+        words = name.split()
+        if not is_public_body(name) or any(_bare(w) in _ABROAD_HEADS for w in words):
+            return ()
+        broad = [w.casefold() for w in words]
+        if "of" in broad[1:]:
+            tail = words[broad.index("of") + 1 :]
+            if tail and tail[0].casefold() == "the":
+                tail = tail[1:]
+            if tail and tail[0][:1].isupper():
+                found = tuple(p for p in self.gazetteer.lookup(" ".join(tail), feature_classes=_JURISDICTION_CLASSES,
+                                                               limit=LOOKUP_LIMIT) if self._allowed(p))
+                if found:
+                    return found
+        for size in (2, 1):  # "North American Free Trade Agreement", "European Commission"
+            if len(words) > size:
+                place = self.demonym(" ".join(words[:size]))
+                if place is not None and self._allowed(place):
+                    return (place,)
         return ()
 
     def _province(self, country: str, code: str) -> Place | None:
@@ -579,6 +606,41 @@ _FACILITY_HEADS = frozenset(
     terminal canal plantation embassy consulate ministry bank tower building hall prison jail
     museum gallery theatre theater cemetery graveyard zoo farm ranch restaurant""".split()
 )
+
+
+# Heads of public bodies, which sit in the jurisdiction they are named after ("Bank of Japan",
+# "Arizona State University", "the European Commission"), unlike a street or a hall named
+# after a far-off town ("Pennsylvania Avenue" is in Washington).
+_BODY_HEADS = frozenset(
+    """bank commission council ministry senate parliament assembly government congress
+    court police army navy university party agency bureau department authority
+    federation league""".split()
+)
+# ... except the bodies that stand abroad by definition.
+_ABROAD_HEADS = frozenset({"embassy", "consulate", "mission", "delegation"})
+_JURISDICTION_CLASSES = ("country", "admin1", "region")
+
+
+def is_public_body(name: str) -> bool:
+    """True for the name of a public body: a bank, a ministry, a university...
+
+    >>> is_public_body("Bank of Japan"), is_public_body("Pennsylvania Avenue")
+    (True, False)
+    """
+    words = name.split()
+    return len(words) > 1 and any(_bare(w) in _BODY_HEADS for w in words)
+
+
+# Streets are named after states and countries everywhere ("Pennsylvania Avenue" is in
+# Washington, "Avenue of the Americas" in New York).
+_STREET_HEADS = frozenset(
+    "street st road rd avenue ave boulevard blvd lane drive highway parkway square plaza".split()
+)
+
+
+def is_street_name(name: str) -> bool:
+    """True for a street's or a square's name ("Pennsylvania Avenue", "Avenue of the Americas")."""
+    return any(_bare(w) in _STREET_HEADS for w in name.split()) and len(name.split()) > 1
 
 
 def is_facility_name(name: str) -> bool:

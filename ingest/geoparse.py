@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from geodata.model import GEO_PRECISION_REGION, Article, Incident, Mention, Place
-from geodata.resolve import Resolver, haversine_km, is_facility_name
+from geodata.resolve import Resolver, haversine_km, is_facility_name, is_public_body, is_street_name
 from ingest.doctext import doc_text
 from ingest.nlp import load_nlp, sentence_index
 from ingest.recognize import PlaceSpan, recognize, span_from_offsets
@@ -162,6 +162,11 @@ class Geoparser:
         place = mention.place
         if mention.kind != "place" or place is None or not self.resolver.is_partial(mention.text):
             return False
+        if place.feature_class in ("country", "admin1", "region"):
+            if is_street_name(mention.text):
+                return True  # "Pennsylvania Avenue" is no more in Pennsylvania than any street
+            if is_public_body(mention.text):
+                return False  # "Bank of Japan", "Arizona State University": the body's own jurisdiction
         others = [m.place for m in resolved if m.place is not None and m.kind == "place" and not self._is_guess(m)]
         if not others:
             return True

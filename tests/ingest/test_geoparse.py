@@ -306,3 +306,32 @@ def test_parts_of_a_landmark_are_the_landmark_on_gold_spans(geoparser):
     start = text.index("West Wing")
     (m,) = geoparser.resolve_spans(text, [(start, start + len("West Wing"))])
     assert m.place is not None and m.place.name == "White House"
+
+
+# ------------------------------------------------------------------ public bodies and streets
+
+@pytest.mark.parametrize("text, name, where", [
+    ("Elsewhere, the Bank of Japan will keep policy loose, said a strategist in Aberdeen.", "Bank of Japan", "Japan"),
+    ("The European Commission, together with a bank in Espoo, supports the Member States.",
+     "European Commission", "Europe"),
+    ("In light of recent events, the Mexican Senate condemned the remarks made in Texas.", "Mexican Senate", "Mexico"),
+    ("Phil Klotzbach, a scientist at Arizona State University, spoke in Los Angeles.",
+     "Arizona State University", "Arizona"),
+])
+def test_a_public_body_is_placed_in_its_own_jurisdiction(geoparser, text, name, where):
+    """A central bank, a commission or a state university belongs to the country or state it
+    is named after, wherever else the text goes; it is not a guess at the text's town."""
+    start = text.index(name)
+    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    assert m.place is not None and m.place.name == where
+
+
+@pytest.mark.parametrize("text, name, where", [
+    ("The Russian Embassy in Washington said the diplomats would leave.", "Russian Embassy", "Washington"),
+    ("Traffic stopped on Pennsylvania Avenue in Washington after the march.", "Pennsylvania Avenue", "Washington"),
+])
+def test_an_embassy_or_a_street_named_after_a_country_stands_in_the_text_s_town(geoparser, text, name, where):
+    """An embassy is abroad by definition, and streets everywhere are named after states."""
+    start = text.index(name)
+    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    assert m.place is not None and m.place.name == where
