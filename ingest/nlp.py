@@ -393,6 +393,30 @@ class AtlasPlaces:
         info = self.info(ent.text)
         return info is None or not info.well_known
 
+    def _places_in_lists_of_places(self, ents: list[Span]) -> list[Span]:
+        """"tremors in Grantham, Lincoln and Spalding", "Perlis, Selangor": a known name the
+        model tagged as ORG, PERSON or PRODUCT is a place when it stands in a list beside
+        places, joined by a comma, "and", "or" or "&"."""
+        ents = sorted(ents, key=lambda e: e.start)
+        changed = True
+        while changed:  # a list is read from both ends: "A, B, C and D" with only D tagged
+            changed = False
+            for k, ent in enumerate(ents):
+                if ent.label_ not in ("ORG", "PERSON", "PRODUCT") or len(ent) > 3:
+                    continue
+                core = _strip_the(ent)
+                info = self.info(core.text)
+                if info is None or self.is_demonym(core.text) or not all(t.is_title for t in core if t.is_alpha):
+                    continue
+                joints = [_list_joint(ent.doc, ents[j], ent) if j < k else _list_joint(ent.doc, ent, ents[j])
+                          for j in (k - 1, k + 1) if 0 <= j < len(ents) and ents[j].label_ in ("GPE", "LOC")]
+                # a comma alone may end a clause ("During her visit to Israel, Clinton
+                # spoke"): it makes a list only with places on both sides
+                if any(j not in (None, ",") for j in joints) or joints == [",", ","]:
+                    ents[k] = Span(ent.doc, core.start, core.end, label=self._label_for(info))
+                    changed = True
+        return ents
+
     def _embedded(self, ent: Span) -> Span | None:
         """The jurisdiction an organisation belongs to: "Georgia" in "the Georgia Bureau of
         Investigation", "Dublin" in "Dublin City Council", "Walker County" in "the Walker
@@ -523,7 +547,8 @@ class AtlasPlaces:
                 taken[k] = True
         ents.extend(self._add_missing(doc, taken))
         ents = _postal_states_after_added_places(doc, ents)
-        doc.ents = self._merge_joined(filter_spans(ents))
+        ents = self._places_in_lists_of_places(filter_spans(ents))
+        doc.ents = self._merge_joined(ents)
         embedded = [span for span in map(self._embedded, doc.ents) if span is not None]
         doc.spans[EMBEDDED_KEY] = embedded
         return doc
@@ -609,6 +634,15 @@ def _postal_state(doc: Doc, i: int, ents: list[Span] | None = None, taken: list[
     if taken is not None:
         return taken[i - 2]
     return any(e.end == i - 1 and e.label_ in ("GPE", "LOC") for e in ents or ())
+
+
+def _list_joint(doc: Doc, first: Span, second: Span) -> str | None:
+    """The list joint between two entities (",", "and", "or", "&", ", and"), or None."""
+    between = " ".join(t.lower_ for t in doc[first.end : second.start])
+    return between if between in _LIST_JOINTS else None
+
+
+_LIST_JOINTS = frozenset({",", "and", "or", "&", ", and", ", or"})
 
 
 def _postal_states_after_added_places(doc: Doc, ents: list[Span]) -> list[Span]:

@@ -346,3 +346,17 @@ def test_known_names_in_any_case_are_not_cut(geoparser, text, name):
 
 def test_months_and_weekdays_stay_dates(geoparser):
     assert not by_text(geoparser, "They met in March, again in May and on Sunday, and in August.")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Tremors were felt in Grantham, Lincoln and Spalding last night.", "Lincoln"),
+])
+def test_a_name_in_a_list_of_places_is_a_place_whatever_the_model_says(geoparser, text, name):
+    """The small model tags "Lincoln" as an organisation, and the word is too common to take
+    alone; beside other places in a list it is the town."""
+    assert name in by_text(geoparser, text)
+
+
+def test_a_comma_that_ends_a_clause_makes_no_list(geoparser):
+    found = by_text(geoparser, "During her visit to Israel, Clinton spoke in favour of the plan.")
+    assert "Israel" in found and "Clinton" not in found
