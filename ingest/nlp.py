@@ -300,9 +300,13 @@ class AtlasPlaces:
         longer = self._name_cut_short(ent)
         if longer is not None:
             return [longer]
-        if ent.label_ == "PRODUCT":
-            return [ent]
         core = _strip_the(ent)
+        if ent.label_ == "PRODUCT":
+            info = self.info(core.text) if len(core) == 1 else None
+            if info is not None and info.broad and info.well_known and core[0].is_title:
+                # "the capital of Niger", "Selangor": a country or a state read as a product
+                return [Span(ent.doc, core.start, core.end, label=self._label_for(info))]
+            return [ent]
         if self.is_demonym(core.text):
             return [ent]
         info = self.info(core.text)

@@ -360,3 +360,8 @@ def test_a_name_in_a_list_of_places_is_a_place_whatever_the_model_says(geoparser
 def test_a_comma_that_ends_a_clause_makes_no_list(geoparser):
     found = by_text(geoparser, "During her visit to Israel, Clinton spoke in favour of the plan.")
     assert "Israel" in found and "Clinton" not in found
+
+
+def test_a_country_the_model_reads_as_a_product_is_a_place(geoparser):
+    """The small model tags "Niger" here as a PRODUCT; a country's name alone is the country."""
+    assert "Niger" in by_text(geoparser, "Police in the capital of Niger fire tear gas at protesters.")
