@@ -903,6 +903,15 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
     countries = demonym_countries | {g.best.country_code for g in groups if g.best is not None}
     for g in groups:
         best = g.best
+        if best is not None and g.pinned is None and best.feature_class == "admin1" \
+                and best.population < SMALL_PROVINCE_POPULATION and best.country_code != prefer_country \
+                and not any(h is not g and h.best is not None and h.best.country_code == best.country_code for h in groups):
+            # "the Gulf" is the Persian Gulf, not Papua New Guinea's Gulf Province (14,000
+            # people), unless the text is about that country
+            regions = [p for p in g.candidates if p.feature_class in ("region", "water", "landform")]
+            if regions:
+                _switch_to(g, regions[0])
+            continue
         if best is None or g.pinned is not None or best.feature_class != "city" or best.country_code == prefer_country:
             continue  # the user's country wins close calls: a local paper's St. Petersburg
         # A region known to every reader beats a hamlet even beside the text's places: "the
@@ -930,8 +939,10 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
 # A city this populous, and this many times larger than the namesake the context chose.
 FAMOUS_CITY_POPULATION = 500_000
 FAMOUS_CITY_RATIO = 20
-# A town smaller than this gives way to a region, sea or landform of the same name.
+# A town smaller than this gives way to a region, sea or landform of the same name, and so
+# does a province this small in a country the text does not otherwise name.
 SMALL_TOWN_POPULATION = 10_000
+SMALL_PROVINCE_POPULATION = 50_000
 
 
 def _switch_to(g: _Group, place: Place) -> None:

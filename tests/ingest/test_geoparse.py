@@ -335,3 +335,17 @@ def test_an_embassy_or_a_street_named_after_a_country_stands_in_the_text_s_town(
     start = text.index(name)
     (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
     assert m.place is not None and m.place.name == where
+
+
+def test_the_gulf_is_the_sea_not_a_small_province_of_a_country_the_text_never_names(geoparser):
+    (gulf,) = [m for m in geoparser.geoparse("A trade embargo on a fellow US ally in the Gulf, Qatar.") if m.text == "Gulf"]
+    assert gulf.place.name == "Persian Gulf"
+    (prov,) = [m for m in geoparser.geoparse("Kikori lies in Gulf Province, Papua New Guinea.")
+               if m.text.startswith("Gulf")]
+    assert (prov.place.feature_class, prov.place.country_code) == ("admin1", "PG")
+
+
+def test_trinidad_is_the_country_in_news(geoparser):
+    """Trinidad and Tobago, not Trinidad, Bolivia (84,000 people)."""
+    (m,) = geoparser.geoparse("The ministry in Trinidad has not yet taken a position.")
+    assert m.place.country_code == "TT"
