@@ -394,7 +394,7 @@ class Resolver:
 
     def _derived_demonym(self, word: str) -> Place | None:
         word = word.strip()
-        if len(word) < 5 or not word[:1].isupper():
+        if len(word) < 5 and word.casefold() not in _IRREGULAR_DEMONYMS or not word[:1].isupper():
             return None
         if any(_norm_key(p.name) == _norm_key(word)
                and (p.feature_class in _DEMONYM_CLASSES or p.population >= LARGE_CITY_POPULATION)
@@ -450,6 +450,7 @@ class Resolver:
         _keep_famous_cities(all_groups, {p.country_code for p in demonym_places}, self.prefer_country)
         _states_in_lists_of_states(text, spans, span_groups)
         self._drop_weak_aliases(all_groups)
+        _drop_compass_provinces(all_groups)
         return [self._mention(s, g) for s, g in zip(spans, span_groups)]
 
     def _apply_containment(self, text: str, spans: Sequence[SpanLike], span_groups: list[_Group | None]) -> None:
@@ -735,7 +736,8 @@ _DROPPABLE_LEADING = frozenset(
 )
 _DEMONYM_CLASSES = ("country", "admin1", "region", "landform")
 # Irregular adjectives of places the demonym table may not list.
-_IRREGULAR_DEMONYMS = {"english": "England", "scottish": "Scotland", "scots": "Scotland", "welsh": "Wales"}
+_IRREGULAR_DEMONYMS = {"english": "England", "scottish": "Scotland", "scots": "Scotland", "welsh": "Wales",
+                       "arab": "Arab world", "arabs": "Arab world"}
 # (adjective ending, place ending), most specific first: European -> Europe, African -> Africa,
 # Ossetian -> Ossetia, Ontarian -> Ontario, Ohioan -> Ohio, Texan -> Texas, Kurdish -> Kurdistan.
 _DEMONYM_ENDINGS = (
@@ -943,6 +945,24 @@ FAMOUS_CITY_RATIO = 20
 # does a province this small in a country the text does not otherwise name.
 SMALL_TOWN_POPULATION = 10_000
 SMALL_PROVINCE_POPULATION = 50_000
+
+
+def _drop_compass_provinces(groups: list[_Group]) -> None:
+    """Abstain on a bare compass word read as a province of a country the text never names:
+    "the West" and "Western countries" are no Cameroonian or Zambian province; "Western
+    Province" in a Zambian story still is."""
+    for g in groups:
+        best = g.best
+        if best is None or g.pinned is not None or best.feature_class != "admin1" or g.key not in _COMPASS_KEYS:
+            continue
+        if not any(h is not g and h.best is not None and h.best.country_code == best.country_code for h in groups):
+            g.best = None
+
+
+_COMPASS_KEYS = frozenset(
+    """north south east west northern southern eastern western central northeast northwest
+    southeast southwest""".split()
+)
 
 
 def _switch_to(g: _Group, place: Place) -> None:

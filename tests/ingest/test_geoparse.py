@@ -10,6 +10,7 @@ import pytest
 from geodata.model import Article, Incident, Mention
 from geodata.resolve import haversine_km
 from ingest.geoparse import Geoparser
+from ingest.recognize import PlaceSpan
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "summit_airstrike_article.txt"
 JERUSALEM = (31.7683, 35.2137)
@@ -349,3 +350,26 @@ def test_trinidad_is_the_country_in_news(geoparser):
     """Trinidad and Tobago, not Trinidad, Bolivia (84,000 people)."""
     (m,) = geoparser.geoparse("The ministry in Trinidad has not yet taken a position.")
     assert m.place.country_code == "TT"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Algeria traditionally opposes any Western military presence in the region.", "Western"),
+    ("The crown prince wants to improve the kingdom's image in the West.", "West"),
+])
+def test_the_west_is_no_province_of_a_country_the_text_never_names(geoparser, text, name):
+    """"The West" is not Cameroon's West Region, "Western" not Zambia's Western Province."""
+    start = text.index(name)
+    (m,) = geoparser.resolver.resolve(text, [PlaceSpan(name, start, start + len(name))])
+    assert m.place is None
+
+
+def test_a_compass_province_stands_when_the_text_names_its_country(geoparser):
+    text = "In Zambia, floods hit Western, the province around Mongu."
+    spans = [PlaceSpan(n, text.index(n), text.index(n) + len(n)) for n in ("Zambia", "Western")]
+    _, western = geoparser.resolver.resolve(text, spans)
+    assert (western.place.feature_class, western.place.country_code) == ("admin1", "ZM")
+
+
+def test_arab_is_the_arab_world_not_arab_alabama(geoparser):
+    (m, *_) = geoparser.geoparse("Arab leaders met in Cairo on Sunday.")
+    assert (m.text, m.kind, m.place.name) == ("Arab", "demonym", "Arab world")
