@@ -150,6 +150,7 @@ class Gazetteer:
         self._local = threading.local()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._words: frozenset[str] | None = None
 
     # -- connection -------------------------------------------------------------------------
 
@@ -170,6 +171,7 @@ class Gazetteer:
         self._local = threading.local()
         self._cache = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._words = None
 
     def clear_cache(self) -> None:
         """Forget cached lookups (for timing the SQL path, or after an import into the file)."""
@@ -334,6 +336,13 @@ class Gazetteer:
             if row and (key == norm or not self._names_a_country_or_region(norm)):
                 return self.country(row[0])
         return None
+
+    def english_words(self) -> frozenset[str]:
+        """Normalised one-word place names that are also common English words ("bell",
+        "superior"); built from the `english-words` package's Webster's Second list."""
+        if self._words is None:
+            self._words = frozenset(n for (n,) in self._conn().execute("SELECT norm FROM word"))
+        return self._words
 
     def _names_a_country_or_region(self, norm: str) -> bool:
         # "Philippines" and "Laos" are the demonyms "Philippine" and "Lao" plus an s, and

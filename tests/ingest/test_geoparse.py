@@ -373,3 +373,25 @@ def test_a_compass_province_stands_when_the_text_names_its_country(geoparser):
 def test_arab_is_the_arab_world_not_arab_alabama(geoparser):
     (m, *_) = geoparser.geoparse("Arab leaders met in Cairo on Sunday.")
     assert (m.text, m.kind, m.place.name) == ("Arab", "demonym", "Arab world")
+
+
+# ------------------------------------------------------------------ English words as towns
+
+@pytest.mark.parametrize("text, word", [
+    ("Officer Michael Eggers shot Bell as the two struggled over a gun.", "Bell"),
+    ("A 2005 Honda Odyssey crashed on the highway.", "Honda"),
+    ("Superior Court Judge Rene Navarro allowed the jury to hear it.", "Superior"),
+])
+def test_an_english_word_is_no_small_town_without_a_cue(geoparser, text, word):
+    """"Bell" (a man shot), "Honda" (a car) and "Superior Court" are not Bell, California,
+    Honda, Colombia or Superior, Wisconsin: nothing in the text points to a town."""
+    assert word not in [m.text for m in geoparser.geoparse(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Police in Superior said the road was closed.",            # a preposition of place
+    "A Superior man was arrested, Wisconsin police said.",   # its state
+])
+def test_an_english_word_is_the_town_when_the_text_points_to_it(geoparser, text):
+    (m, *_) = geoparser.geoparse(text)
+    assert m.text == "Superior" and m.place is not None and m.place.country_code == "US"
