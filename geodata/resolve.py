@@ -541,14 +541,19 @@ class Resolver:
 
     def _drop_weak_aliases(self, groups: list[_Group]) -> None:
         """Abstain on a name known only as another language's or an old name of a town
-        ("Hamas" for Hamm, "Haha" for Hakha), unless the rest of the text is in that country."""
+        ("Hamas" for Hamm, "Haha" for Hakha; "Grenade", French for Granada, and "Soul" for
+        Seoul however big the town, being English words), unless the rest of the text is in
+        that country."""
         countries = {g.best.country_code for g in groups if g.best is not None and not g.partial
                      and _same_name(_norm_key(g.best.name), g.key)}
+        words = self.gazetteer.english_words()
         for g in groups:
             best = g.best
             if best is None or g.pinned is not None or best.feature_class not in ("city", "admin2"):
                 continue
-            if best.population >= WEAK_ALIAS_POPULATION or best.country_code in countries:
+            # (two- and three-letter forms are abbreviations, not words: "LA", "NYC")
+            word = len(g.key) > 3 and g.key in words
+            if best.population >= WEAK_ALIAS_POPULATION and not word or best.country_code in countries:
                 continue
             if any(_same_name(_norm_key(p.name), g.key) for p in g.candidates):
                 continue

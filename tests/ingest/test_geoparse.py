@@ -395,3 +395,10 @@ def test_an_english_word_is_no_small_town_without_a_cue(geoparser, text, word):
 def test_an_english_word_is_the_town_when_the_text_points_to_it(geoparser, text):
     (m, *_) = geoparser.geoparse(text)
     assert m.text == "Superior" and m.place is not None and m.place.country_code == "US"
+
+
+def test_a_foreign_name_of_a_big_city_that_is_an_english_word_needs_the_country(geoparser):
+    """"Soul" is an old spelling of Seoul, but "The Soul of Europe" is not in Korea; a text
+    about Korea would keep it."""
+    found = {m.text: m.place for m in geoparser.geoparse("The Soul of Europe is at stake, said the minister in Brussels.")}
+    assert found["Soul"] is None and found["Brussels"] is not None
