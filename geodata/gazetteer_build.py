@@ -55,7 +55,7 @@ from geodata.model import haversine_km
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "16"
+BUILD_VERSION = "17"
 # Countries whose second-level divisions the news names on their own: the UK's counties, and
 # the provinces and districts of countries where conflict monitors code events by them
 # (ACLED's admin2): the Philippines, Uganda, Burkina Faso, Bangladesh, Sri Lanka, Morocco and
@@ -722,7 +722,13 @@ def _english_word_names(conn: sqlite3.Connection) -> list[str]:
     from english_words import get_english_words_set
 
     words = {w for w in get_english_words_set(["web2"], alpha=True) if w.islower()}
-    return sorted(n for (n,) in conn.execute("SELECT DISTINCT norm FROM name") if n in words)
+
+    def is_word(n: str) -> bool:
+        # the list has stems in American spelling: "states", "keys", "centre" are words too
+        return n in words or n.endswith("s") and (n[:-1] in words or n.endswith("es") and n[:-2] in words) \
+            or n.endswith("re") and n[:-2] + "er" in words
+
+    return sorted(n for (n,) in conn.execute("SELECT DISTINCT norm FROM name") if n.isalpha() and is_word(n))
 
 
 def _on_big_town(lat: float, lon: float, towns: list[tuple[float, float, int]]) -> bool:
