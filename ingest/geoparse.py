@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from geodata.gazetteer import normalize_name
-from geodata.model import GEO_PRECISION_REGION, Article, Incident, Mention, Place
+from geodata.model import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, Article, Incident, Mention, Place
 from geodata.resolve import Resolver, haversine_km, is_facility_name, is_public_body, is_street_name
 from ingest.doctext import doc_text
 from ingest.nlp import load_nlp, sentence_index
@@ -98,7 +98,7 @@ class Geoparser:
             if self._stray_part(m, resolved):
                 m = dataclasses.replace(m, place=None, confidence=0.0)
                 if is_facility_name(m.text):
-                    m = _in_context(m, resolved, self._is_guess)
+                    m = _in_context(m, resolved, self._is_guess, text)
             out.append(m)
         return out
 
@@ -147,7 +147,7 @@ class Geoparser:
         by_given = {id(s): m for s, m in zip(order, resolved)}
         out = [by_given[id(s)] for s in given]
         return [m if m.place is not None and not self._stray_part(m, resolved)
-                else _in_context(m, resolved, self._is_guess) for m in out]
+                else _in_context(m, resolved, self._is_guess, text) for m in out]
 
     def _is_guess(self, mention: Mention) -> bool:
         """A name read only through a part of it: no evidence of where the text is."""
@@ -225,6 +225,9 @@ class Geoparser:
 # answer is marked as a guess (low confidence, region precision).
 _CONTEXT_CLASSES = (("city", "admin2"), ("admin1",))
 CONTEXT_CONFIDENCE = 0.05
+# ... and of one placed where the text puts it: "Le Bernardin in New York" is in New York,
+# though not at its centre.
+PLACED_BY_TEXT_CONFIDENCE = 0.5
 # A part-of-name reading this far from every other place in the text gives way to the focus.
 STRAY_PART_KM = 500.0
 # Places this close to a town count as evidence that the text is about that town.
@@ -235,8 +238,13 @@ FACILITY_STRAY_KM = 100.0
 NAMESAKE_TOWN_POPULATION = 100_000
 
 
-def _in_context(mention: Mention, resolved: list[Mention], is_guess=lambda m: False) -> Mention:
-    """`mention` (abstained) placed at the document's focus; unchanged when there is none.
+def _in_context(mention: Mention, resolved: list[Mention], is_guess=lambda m: False, text: str = "") -> Mention:
+    """`mention` (abstained) placed where the text puts it, else at the document's focus;
+    unchanged when there is neither.
+
+    Where the text puts it: the place named right after it ("Le Bernardin in New York", "the
+    Pioneer cinema in Dewsbury", "Knockhill, Fife") or right before it with a possessive
+    ("London's Heathrow Animal Reception Center"); see `_placed_by_text`.
 
     The focus is the town the text is most about: the one with the most mentions of itself,
     of places within `SUPPORT_KM` of it, and of its province and country ("Cairo" with "New
@@ -248,6 +256,11 @@ def _in_context(mention: Mention, resolved: list[Mention], is_guess=lambda m: Fa
     if mention.kind != "place":
         return mention
     placed = [m for m in resolved if m.place is not None and m.kind == "place" and not is_guess(m)]
+    here = _placed_by_text(mention, placed, text)
+    if here is not None:
+        exact = here.feature_class in ("city", "site", "admin2")
+        return dataclasses.replace(mention, place=here, confidence=PLACED_BY_TEXT_CONFIDENCE,
+                                   geo_precision=GEO_PRECISION_NEAR if exact else GEO_PRECISION_REGION)
     for classes in _CONTEXT_CLASSES:  # towns first; a state only when the text names no town
         pool = [m for m in placed if m.place.feature_class in classes]  # type: ignore[union-attr]
         if pool:
@@ -268,6 +281,25 @@ def _in_context(mention: Mention, resolved: list[Mention], is_guess=lambda m: Fa
     anchor = max(pool, key=rank).place
     return dataclasses.replace(mention, place=anchor, confidence=CONTEXT_CONFIDENCE,
                                geo_precision=GEO_PRECISION_REGION)
+
+
+# What lies between a building and the place named after it: "in", "at", a comma, perhaps a
+# word or two in lower case ("cinema in", "is admitted in" is too far).
+_PLACE_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s*(?:,|\bin\b|\bat\b|\bnear\b|\boutside\b)\s*(?:the\s+)?$")
+_POSSESSIVE_BEFORE = re.compile(r"^(?:'s|’s)\s+(?:the\s+)?$")
+
+
+def _placed_by_text(mention: Mention, placed: list[Mention], text: str) -> Place | None:
+    """The place the text names right after the mention ("X in Y", "X, Y") or right before it
+    ("Y's X"), if any."""
+    if not text:
+        return None
+    for m in placed:
+        if m.start >= mention.end and m.start - mention.end <= 20 and _PLACE_AFTER.match(text[mention.end : m.start]):
+            return m.place
+        if m.end <= mention.start and mention.start - m.end <= 8 and _POSSESSIVE_BEFORE.match(text[m.end : mention.start]):
+            return m.place
+    return None
 
 
 def _support(town: Place, places: list[Place]) -> int:

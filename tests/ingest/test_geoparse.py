@@ -402,3 +402,20 @@ def test_a_foreign_name_of_a_big_city_that_is_an_english_word_needs_the_country(
     about Korea would keep it."""
     found = {m.text: m.place for m in geoparser.geoparse("The Soul of Europe is at stake, said the minister in Brussels.")}
     assert found["Soul"] is None and found["Brussels"] is not None
+
+
+@pytest.mark.parametrize("text, name, where", [
+    ("From August in New Orleans to Le Bernardin in New York, she has cooked everywhere.", "Le Bernardin",
+     "New York City"),
+    ("Toronto shelters sent dogs to London's Zzyzzogle Animal Reception Center; volunteers from Toronto "
+     "and Ottawa flew back to Toronto with them.", "Zzyzzogle Animal Reception Center", "London"),
+    ("After rounds in Leeds, Leeds again and Bradford, the season moves to Zzyzzogle Circuit, Fife.",
+     "Zzyzzogle Circuit", "Fife"),
+])
+def test_an_unknown_building_is_placed_where_the_text_puts_it(geoparser, text, name, where):
+    """A restaurant or a track the gazetteer lacks is in the place named right after it ("in
+    New York", ", Fife") or before it ("London's"), not at the text's main town."""
+    start = text.index(name)
+    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    assert m.place is not None and m.place.name == where
+    assert m.geo_precision in (2, 3)  # somewhere in that place, not at its centre
