@@ -121,7 +121,7 @@ def test_resolve_spans_places_an_unknown_name_at_the_focus_of_the_text(geoparser
 def test_the_focus_is_the_town_the_other_places_agree_with(geoparser):
     """Liverpool, the club, is named more often than Cairo, but Egypt, New Cairo and the Nile
     Delta all say the text is about Cairo: an unknown school there is placed in Cairo."""
-    text = ("CAIRO: The Zzyzzogle Academy opened in New Cairo. Liverpool fans cheered; Liverpool "
+    text = ("CAIRO: The Zzyzzogle Academy opened its doors. New Cairo cheered. Liverpool fans cheered; Liverpool "
             "won again, and Liverpool's coach visited Egypt. Farms in the Nile Delta and Egypt's "
             "government welcomed it.")
     start = text.index("Zzyzzogle Academy")
@@ -151,11 +151,11 @@ def test_a_citys_airport_stays_in_the_city(geoparser):
 
 def test_a_street_named_after_a_far_off_town_is_read_in_the_texts_town(geoparser):
     """Eglinton Avenue is in Toronto, not in Eglinton, Northern Ireland: the mention goes to the
-    text's town, marked as a guess."""
+    town the text puts it in, marked as no more than a reading of the text."""
     text = "Police closed Eglinton Avenue West in Toronto after a shooting. Toronto police said two men were hurt."
     street = next(m for m in geoparser.geoparse(text) if m.text == "Eglinton Avenue West")
     assert street.place is not None and street.place.name == "Toronto"
-    assert street.confidence < 0.1
+    assert street.confidence <= 0.5 and street.geo_precision == 2
 
 
 def test_a_school_named_after_its_town_is_placed_in_that_town(geoparser):
