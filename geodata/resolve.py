@@ -919,6 +919,17 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
             if regions:
                 _switch_to(g, regions[0])
             continue
+        if best is not None and g.pinned is None and best.feature_class == "admin1" \
+                and best.country_code != prefer_country \
+                and not any(h is not g and h.best is not None and h.best.country_code == best.country_code for h in groups):
+            # "born in Manchester" in a British story is not Manchester Parish, Jamaica: a
+            # world city several times the province's size, when the text never names the
+            # province's country
+            cities = [p for p in g.candidates if p.feature_class == "city" and p.population >= FAMOUS_CITY_POPULATION
+                      and p.population >= PROVINCE_RATIO * max(best.population, 1) and _same_name(_norm_key(p.name), g.key)]
+            if cities:
+                _switch_to(g, cities[0])
+            continue
         if best is None or g.pinned is not None or best.feature_class != "city" or best.country_code == prefer_country:
             continue  # the user's country wins close calls: a local paper's St. Petersburg
         # A region known to every reader beats a hamlet even beside the text's places: "the
@@ -950,6 +961,9 @@ FAMOUS_CITY_RATIO = 20
 # does a province this small in a country the text does not otherwise name.
 SMALL_TOWN_POPULATION = 10_000
 SMALL_PROVINCE_POPULATION = 50_000
+# A world city this many times a province's size is what the shared name means, unless the
+# text names the province's country.
+PROVINCE_RATIO = 3
 
 
 def _drop_compass_provinces(groups: list[_Group]) -> None:

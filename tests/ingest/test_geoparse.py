@@ -419,3 +419,10 @@ def test_an_unknown_building_is_placed_where_the_text_puts_it(geoparser, text, n
     (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
     assert m.place is not None and m.place.name == where
     assert m.geo_precision in (2, 3)  # somewhere in that place, not at its centre
+
+
+def test_a_world_city_beats_a_smaller_province_of_its_name_abroad(geoparser):
+    """Manchester Parish, Jamaica (190,000 people) is not where a British soldier was born."""
+    text = "Sergeant Tonroe, killed in Syria alongside US forces, was born in Manchester in 1984."
+    (m,) = [m for m in geoparser.geoparse(text) if m.text == "Manchester"]
+    assert m.place.country_code == "GB"
