@@ -3,7 +3,8 @@
 The machine's speed drifts by up to 10% from one minute to the next, so two versions timed
 one after the other can differ by more than the code does. This script checks each commit
 out into its own git worktree and runs one ingest of each in turn, for several rounds, each
-a fresh process and a fresh store, with this clone's venv:
+a fresh process and a fresh store, with this clone's venv and a gazetteer cache of its own (built
+first, untimed):
 
     incident-atlas ingest ../shared/eval/corpora/lgl.jsonl --workers 2 --published 2011-01-01
 
@@ -37,10 +38,21 @@ def count_articles(corpus: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
+def tree_env(tree: Path) -> dict[str, str]:
+    """The worktree's packages (not the editable install's) and its own cache: commits whose
+    gazetteers differ each keep theirs instead of rebuilding the other's on every run."""
+    return dict(os.environ, PYTHONPATH=str(tree), XDG_CACHE_HOME=str(tree.with_name(tree.name + "-cache")))
+
+
+def build_gazetteer(tree: Path) -> None:
+    subprocess.run([sys.executable, "-m", "ingest.cli.main", "gazetteer", "build"], cwd=tree, env=tree_env(tree),
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def ingest_once(tree: Path, corpus: Path, db: Path) -> float:
     """Seconds for one ingest run of the code in `tree`, into a new store."""
     db.unlink(missing_ok=True)
-    env = dict(os.environ, PYTHONPATH=str(tree))  # the worktree's packages, not the editable install's
+    env = tree_env(tree)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "ingest.cli.main", "ingest", str(corpus), "--db", str(db),
                     "--workers", "2", "--no-progress", "--published", "2011-01-01"],
@@ -61,6 +73,7 @@ def main() -> None:
         for commit in args.commits:
             tree = Path(tmp) / f"tree-{len(trees)}"
             subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), commit], check=True)
+            build_gazetteer(tree)  # untimed, like `make setup`
             trees[commit] = tree
         try:
             rates: dict[str, list[float]] = {c: [] for c in args.commits}
