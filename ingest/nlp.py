@@ -352,10 +352,22 @@ class AtlasPlaces:
         """A landmark's name as FAC where it is used as a place ("protesters outside the
         White House"), as ORG where it stands for who sits there ("the Kremlin said"), as GPE
         before a state ("White House, Tennessee"); None for a name that is no landmark."""
+        doc = core.doc
+        bare = self.info(core.text)
+        for j in range(min(len(doc), core.end + 3), core.end, -1):
+            # the model tags the name, a landmark's alias goes on in lower case: "the
+            # Zaporizhzhia nuclear plant" (Zaporizhzhia is a city); a name that is the
+            # landmark's already stays bare, as the gold standards write it ("Heathrow airport")
+            if (bare is None or bare.feature_class != "site") \
+                    and all(t.is_alpha and t.is_lower for t in doc[core.end : j]):
+                longer = self.info(doc[core.start : j].text)
+                if longer is not None and longer.feature_class == "site":
+                    core = doc[core.start : j]
+                    break
         info = self.info(core.text)
         if info is None or info.feature_class != "site":
             return None
-        doc, end = core.doc, core.end
+        end = core.end
         if end + 1 < len(doc) and doc[end].text == "," and (after := self.info(doc[end + 1].text)) is not None \
                 and after.broad:
             return Span(doc, core.start, end, label="GPE")  # "Heathrow, Florida": a town, placed by its state

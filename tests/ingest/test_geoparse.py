@@ -276,6 +276,8 @@ def test_armed_groups_are_actors_not_places(geoparser):
     ("Police stormed the Al-Aqsa Mosque at dawn.", "Al-Aqsa Mosque", "Al-Aqsa Mosque"),
     ("Thousands rallied in Tahrir Square after Friday prayers.", "Tahrir Square", "Tahrir Square"),
     ("Fighting flared inside the Azovstal steel plant in Mariupol.", "Azovstal", "Azovstal Iron and Steel Works"),
+    ("Shelling inside the Zaporizhzhia nuclear plant worried the IAEA.", "Zaporizhzhia nuclear plant",
+     "Zaporizhzhia Nuclear Power Plant"),
 ])
 def test_a_landmark_used_as_a_place_is_mapped_to_the_landmark(geoparser, text, name, site):
     """An analyst maps a protest outside the White House to the White House, not to
