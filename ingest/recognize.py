@@ -277,8 +277,8 @@ def recognize(
         if label not in PLACE_LABELS and label != "NORP":
             continue
         span = _trim(ent)
-        if span is None:
-            continue
+        if span is None or span[0].text.startswith("@"):
+            continue  # "@ShirazHassan", "@AthertonKD": a user's handle names no place
         if label in PLACE_LABELS:
             whole, span = span, _cut_run_on(span, is_known)
             cut_off.update(range(span.end, whole.end))

@@ -365,3 +365,9 @@ def test_a_comma_that_ends_a_clause_makes_no_list(geoparser):
 def test_a_country_the_model_reads_as_a_product_is_a_place(geoparser):
     """The small model tags "Niger" here as a PRODUCT; a country's name alone is the country."""
     assert "Niger" in by_text(geoparser, "Police in the capital of Niger fire tear gas at protesters.")
+
+
+@pytest.mark.parametrize("text", ["@ShirazHassan but they don't say it", "@AthertonKD @DanKaszeta A pint of beer"])
+def test_a_users_handle_names_no_place(geoparser, text):
+    """"@ShirazHassan" is someone's account, not Shiraz and Hassan."""
+    assert by_text(geoparser, text) == {}
