@@ -86,7 +86,9 @@ class Geoparser:
     def mentions(self, doc: "Doc") -> list[Mention]:
         """Recognise and resolve the places of a doc parsed by `self.nlp`."""
         text = doc_text(doc)
-        resolved = self.resolver.resolve(text, self.spans(doc))
+        spans = self.spans(doc)
+        resolved = self.resolver.resolve(text, spans)
+        compass = {s.start: s.modifier for s in spans if s.modifier}
         words = self.gazetteer.english_words()
         resolved = [m for m in resolved if not _a_word_not_a_town(m, text, resolved, words)]
         # A name known only through a part of it ("Moi Avenue" -> Moi, Norway) that lands far
@@ -99,7 +101,7 @@ class Geoparser:
                 m = dataclasses.replace(m, place=None, confidence=0.0)
                 if is_facility_name(m.text):
                     m = _in_context(m, resolved, self._is_guess, text)
-            out.append(m)
+            out.append(_with_proper_compass(m, compass.get(m.start, ""), text))
         return out
 
     # -- public API ----------------------------------------------------------------------
@@ -347,6 +349,23 @@ def _a_word_not_a_town(mention: Mention, text: str, resolved: list[Mention], wor
         if p.feature_class in ("city", "admin2") and haversine_km(p.lat, p.lon, place.lat, place.lon) <= SUPPORT_KM:
             return False
     return True
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t-]+$")
+
+
+def _with_proper_compass(mention: Mention, modifier: str, text: str) -> Mention:
+    """"Southern China", "North Texas", "Eastern Indonesia": a capitalised compass word makes
+    one proper name with the place, and the mention says so; "northern Syria" stays "Syria"
+    with its modifier. The resolver reads both the same way (the place, with the modifier)."""
+    if not modifier or mention.kind != "place":
+        return mention
+    window = text[max(0, mention.start - 20) : mention.start]
+    word = _WORD_BEFORE.search(window)
+    if word is None or word.group(1).lower() != modifier or not word.group(1)[0].isupper():
+        return mention
+    start = mention.start - (len(window) - word.start())
+    return dataclasses.replace(mention, text=text[start : mention.end], start=start)
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:

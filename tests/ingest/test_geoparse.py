@@ -245,7 +245,7 @@ def test_a_hashtag_is_a_whole_name_without_its_spaces(geoparser):
 
 @pytest.mark.parametrize("text, name, place", [
     ("The measles are in LA, health officials warned.", "LA", "Los Angeles"),
-    ("A tornado touched down in South L.A during the storm.", "L.A", "Los Angeles"),
+    ("A tornado touched down in South L.A during the storm.", "South L.A", "Los Angeles"),
     ("Police in Baton Rouge, LA said two men were arrested.", "LA", "Louisiana"),
 ])
 def test_la_is_los_angeles_unless_it_follows_a_louisiana_town(geoparser, text, name, place):
@@ -428,3 +428,12 @@ def test_a_world_city_beats_a_smaller_province_of_its_name_abroad(geoparser):
     text = "Sergeant Tonroe, killed in Syria alongside US forces, was born in Manchester in 1984."
     (m,) = [m for m in geoparser.geoparse(text) if m.text == "Manchester"]
     assert m.place.country_code == "GB"
+
+
+def test_a_capitalised_compass_word_is_part_of_the_name_a_lower_case_one_is_not(geoparser):
+    """"Eastern Indonesia" and "North Texas" are names of regions, as NER conventions and the
+    GeoWebNews, GeoVirus and GeoCorpora annotators write them; "northern Syria" is Syria,
+    described. Either way the place is the country or the state, with its modifier."""
+    found = {m.text: m.place.name for m in geoparser.geoparse(
+        "An earthquake struck Eastern Indonesia. Storms hit North Texas. Clashes in northern Syria.")}
+    assert found == {"Eastern Indonesia": "Indonesia", "North Texas": "Texas", "Syria": "Syria"}
