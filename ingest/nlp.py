@@ -276,6 +276,9 @@ class AtlasPlaces:
                 return [site]
         if ent.label_ in ("GPE", "LOC"):
             core = _strip_the(ent)
+            parts = self._split_run_together(core)
+            if parts is not None:
+                return parts
             if len(core) == 1 and core[0].lower_ in _COMMON_WORDS and self.info(core.text) is None:
                 return []  # "Thanks Santa.": a word, and no town of note has that name
             longer = self._name_cut_short(ent)  # "the Central African" + "Republic", "Baja" + "California"
@@ -372,6 +375,24 @@ class AtlasPlaces:
                 and after.broad:
             return Span(doc, core.start, end, label="GPE")  # "Heathrow, Florida": a town, placed by its state
         return Span(doc, core.start, end, label="FAC" if _literal_context(core) else "ORG")
+
+    def _split_run_together(self, core: Span) -> list[Span] | None:
+        """Places the model ran into one entity: "Honduras + Mexico" (an informal "and"), and
+        a name said twice where a headline runs into its story ("West Africa West Africa's
+        fight"). None unless every part is a known name."""
+        doc, half = core.doc, len(core) // 2
+        if any(t.text == "+" for t in core):
+            cuts = [t.i for t in core if t.text == "+"]
+            parts = list(zip([core.start] + [c + 1 for c in cuts], cuts + [core.end]))
+        elif len(core) >= 2 and len(core) % 2 == 0 \
+                and [t.lower_ for t in core[:half]] == [t.lower_ for t in core[half:]]:
+            parts = [(core.start, core.start + half), (core.start + half, core.end)]
+        else:
+            return None
+        infos = [self.info(doc[a:b].text) if b > a else None for a, b in parts]
+        if not all(infos):
+            return None
+        return [Span(doc, a, b, label=self._label_for(info)) for (a, b), info in zip(parts, infos)]
 
     def _name_cut_short(self, ent: Span) -> Span | None:
         """"Central African" + "Republic", "United Arab" + "Emirates", "Kursk" + "Oblast": the

@@ -108,8 +108,9 @@ def _trim(span: Span) -> Span | None:
     doc = span.doc
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
-    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct and doc[end - 1].text != "."):
-        end -= 1
+    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_space
+                           or doc[end - 1].is_punct and (doc[end - 1].text != "." or doc[end - 2].whitespace_)):
+        end -= 1  # "Bay Area  " (double space), "#uk ." (a full stop after a space is no abbreviation's)
     # "London-based": spaCy splits "London", "-", "based"
     if end - start >= 3 and doc[end - 1].lower_ == "based" and doc[end - 2].text == "-":
         end -= 2
@@ -140,7 +141,10 @@ def _cut_run_on(span: Span, is_known: Callable[[str], bool]) -> Span:
     for k in range(span.start + 1, span.end):
         tok = doc[k]
         if (tok.text in _DASHES and doc[k - 1].whitespace_) or tok.like_url or tok.text.startswith(("http", "@")):
-            return doc[span.start : k]
+            end = k
+            while end > span.start + 1 and doc[end - 1].is_space:
+                end -= 1  # "the Bay Area  http://t.co/...": the double space is no part of it
+            return doc[span.start : end]
         if tok.is_alpha and tok.is_lower and tok.lower_ not in CONNECTORS and doc[k - 1].whitespace_ \
                 and is_known(doc[span.start : k].text):  # not inside "Port-au-Prince"
             return doc[span.start : k]

@@ -371,3 +371,17 @@ def test_a_country_the_model_reads_as_a_product_is_a_place(geoparser):
 def test_a_users_handle_names_no_place(geoparser, text):
     """"@ShirazHassan" is someone's account, not Shiraz and Hassan."""
     assert by_text(geoparser, text) == {}
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Salvador, Guatemala, Honduras + Mexico each had higher vaccination rates.", ["Honduras", "Mexico"]),
+    ("Ebola kills thousands more in West Africa West Africa's fight goes on", ["West Africa", "West Africa"]),
+    ("the deadly '89 earthquake struck the Bay Area  http://t.co/9xQbl1", ["Bay Area"]),
+    ("#Ebola #Cancer #uk .", ["uk"]),
+])
+def test_spans_end_where_the_names_end(geoparser, text, names):
+    """Tweets run names together ("Honduras + Mexico", a headline's name said again by its
+    story) and leave stray spaces and full stops; each name is its own, bare span."""
+    found = [s.text for s in spans(geoparser, text)]
+    assert all(n in found for n in names) and found.count(names[0]) == names.count(names[0])
+    assert all(f == f.strip() and not f.endswith(" .") for f in found)
