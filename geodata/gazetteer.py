@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -30,6 +31,8 @@ from typing import Any
 from geodata import settings
 from geodata.errors import GazetteerMissing
 from geodata.model import FEATURE_CLASSES, Place
+
+log = logging.getLogger(__name__)
 
 # Tie-break after population: a country outranks a province of the same size, and so on.
 CLASS_RANK = {"country": 0, "admin1": 1, "region": 2, "water": 3, "landform": 4, "city": 5, "admin2": 6, "site": 7}
@@ -341,7 +344,11 @@ class Gazetteer:
         """Normalised one-word place names that are also common English words ("bell",
         "superior"); built from the `english-words` package's Webster's Second list."""
         if self._words is None:
-            self._words = frozenset(n for (n,) in self._conn().execute("SELECT norm FROM word"))
+            try:
+                self._words = frozenset(n for (n,) in self._conn().execute("SELECT norm FROM word"))
+            except sqlite3.OperationalError:  # built before the table existed: work on without it
+                log.warning("gazetteer %s has no word table; run `incident-atlas gazetteer build`", self.path)
+                self._words = frozenset()
         return self._words
 
     def _names_a_country_or_region(self, norm: str) -> bool:

@@ -926,7 +926,7 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
             # world city several times the province's size, when the text never names the
             # province's country
             cities = [p for p in g.candidates if p.feature_class == "city" and p.population >= FAMOUS_CITY_POPULATION
-                      and p.population >= PROVINCE_RATIO * max(best.population, 1) and _same_name(_norm_key(p.name), g.key)]
+                      and p.population >= PROVINCE_RATIO * max(best.population, 1) and _norm_key(p.name) == g.key]
             if cities:
                 _switch_to(g, cities[0])
             continue

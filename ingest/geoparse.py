@@ -101,8 +101,8 @@ class Geoparser:
                 m = dataclasses.replace(m, place=None, confidence=0.0)
                 if is_facility_name(m.text):
                     m = _in_context(m, resolved, self._is_guess, text)
-            out.append(_with_proper_compass(m, compass.get(m.start, ""), text))
-        return out
+            out.append(m)
+        return [_with_proper_compass(m, compass.get(m.start, ""), text, out) for m in out]
 
     # -- public API ----------------------------------------------------------------------
     def geoparse(self, text: str) -> list[Mention]:
@@ -148,8 +148,13 @@ class Geoparser:
         resolved = self.resolver.resolve(text, order)
         by_given = {id(s): m for s, m in zip(order, resolved)}
         out = [by_given[id(s)] for s in given]
+        # a street's stray reading is dropped before the focus is sought: with no focus it
+        # abstains rather than keep "Pennsylvania" for "Pennsylvania Avenue" (other stray
+        # readings stay when nothing better is known: "Loudon Co." alone is still Loudon)
         return [m if m.place is not None and not self._stray_part(m, resolved)
-                else _in_context(m, resolved, self._is_guess, text) for m in out]
+                else _in_context(dataclasses.replace(m, place=None, confidence=0.0) if is_street_name(m.text) else m,
+                                 resolved, self._is_guess, text)
+                for m in out]
 
     def _is_guess(self, mention: Mention) -> bool:
         """A name read only through a part of it: no evidence of where the text is."""
@@ -337,7 +342,7 @@ def _a_word_not_a_town(mention: Mention, text: str, resolved: list[Mention], wor
             or place.population >= WORD_TOWN_POPULATION or " " in mention.text.strip() \
             or not mention.text[:1].isupper() or normalize_name(mention.text) not in words:
         return False
-    before = _LAST_WORD.search(text, 0, mention.start)
+    before = _LAST_WORD.search(text, max(0, mention.start - 64), mention.start)
     if before is not None and before.group(1).lower() in _PLACE_CUES:
         return False
     for other in resolved:
@@ -354,7 +359,7 @@ def _a_word_not_a_town(mention: Mention, text: str, resolved: list[Mention], wor
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t-]+$")
 
 
-def _with_proper_compass(mention: Mention, modifier: str, text: str) -> Mention:
+def _with_proper_compass(mention: Mention, modifier: str, text: str, others: list[Mention]) -> Mention:
     """"Southern China", "North Texas", "Eastern Indonesia": a capitalised compass word makes
     one proper name with the place, and the mention says so; "northern Syria" stays "Syria"
     with its modifier. The resolver reads both the same way (the place, with the modifier)."""
@@ -365,6 +370,8 @@ def _with_proper_compass(mention: Mention, modifier: str, text: str) -> Mention:
     if word is None or word.group(1).lower() != modifier or not word.group(1)[0].isupper():
         return mention
     start = mention.start - (len(window) - word.start())
+    if any(o is not mention and o.start < mention.start and o.end > start for o in others):
+        return mention  # the compass word is another mention's ("North East" before "East Texas")
     return dataclasses.replace(mention, text=text[start : mention.end], start=start)
 
 

@@ -381,6 +381,8 @@ class AtlasPlaces:
         a name said twice where a headline runs into its story ("West Africa West Africa's
         fight"). None unless every part is a known name."""
         doc, half = core.doc, len(core) // 2
+        if self.info(core.text) is not None:
+            return None  # "Baden Baden" is one town
         if any(t.text == "+" for t in core):
             cuts = [t.i for t in core if t.text == "+"]
             parts = list(zip([core.start] + [c + 1 for c in cuts], cuts + [core.end]))
@@ -443,8 +445,9 @@ class AtlasPlaces:
                     continue
                 core = _strip_the(ent)
                 info = self.info(core.text)
-                if info is None or self.is_demonym(core.text) or not all(t.is_title for t in core if t.is_alpha):
-                    continue
+                if info is None or info.feature_class == "site" or self.is_demonym(core.text) \
+                        or not all(t.is_title for t in core if t.is_alpha):
+                    continue  # a landmark keeps its reading ("the Kremlin and Washington agreed")
                 joints = [_list_joint(ent.doc, ents[j], ent) if j < k else _list_joint(ent.doc, ent, ents[j])
                           for j in (k - 1, k + 1) if 0 <= j < len(ents) and ents[j].label_ in ("GPE", "LOC")]
                 # a comma alone may end a clause ("During her visit to Israel, Clinton

@@ -109,7 +109,8 @@ def _trim(span: Span) -> Span | None:
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
     while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_space
-                           or doc[end - 1].is_punct and (doc[end - 1].text != "." or doc[end - 2].whitespace_)):
+                           or doc[end - 1].is_punct and (doc[end - 1].text != "." or end - 1 == start
+                                                         or doc[end - 2].whitespace_)):
         end -= 1  # "Bay Area  " (double space), "#uk ." (a full stop after a space is no abbreviation's)
     # "London-based": spaCy splits "London", "-", "based"
     if end - start >= 3 and doc[end - 1].lower_ == "based" and doc[end - 2].text == "-":

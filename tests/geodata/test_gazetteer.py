@@ -298,3 +298,19 @@ def test_towns_are_shown_as_the_english_press_writes_them(gazetteer):
     assert gazetteer.lookup("Khān Yūnis")[0].name == "Khan Yunis"
     assert gazetteer.lookup("Khan Younis")[0].name == "Khan Yunis"
     assert gazetteer.lookup("Sanliurfa")[0].name == "Şanlıurfa"
+
+
+def test_a_gazetteer_built_before_the_word_table_still_answers(gazetteer, tmp_path):
+    """An older file has no `word` table: parsing goes on without the English-word test (and
+    logs that a rebuild would add it) instead of failing on every article."""
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "old.sqlite"
+    shutil.copy(gazetteer.path, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DROP TABLE word")
+    old = Gazetteer(copy)
+    assert old.english_words() == frozenset()
+    assert old.lookup("Aleppo")[0].country_code == "SY"
+    assert "superior" in gazetteer.english_words()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from geodata.model import Article, Incident, Mention
 from geodata.resolve import haversine_km
+from ingest.evaluation.corpus import shared_eval_dir
 from ingest.geoparse import Geoparser
 from ingest.recognize import PlaceSpan
 
@@ -437,3 +439,40 @@ def test_a_capitalised_compass_word_is_part_of_the_name_a_lower_case_one_is_not(
     found = {m.text: m.place.name for m in geoparser.geoparse(
         "An earthquake struck Eastern Indonesia. Storms hit North Texas. Clashes in northern Syria.")}
     assert found == {"Eastern Indonesia": "Indonesia", "North Texas": "Texas", "Syria": "Syria"}
+
+
+# ------------------------------------------------------------------ found in review
+
+@pytest.mark.skipif(not (shared_eval_dir() / "corpora" / "lgl.jsonl").is_file(), reason="../shared/eval not found")
+def test_no_two_mentions_share_a_compass_word(geoparser):
+    """In an LGL story "The North East Texas Regional Water Planning Group" gave "North East" and
+    "East Texas": the compass word belonged to both mentions."""
+    with (shared_eval_dir() / "corpora" / "lgl.jsonl").open(encoding="utf-8") as fh:
+        text = next(json.loads(line)["text"] for line in fh if '"lgl-42491962"' in line)
+    found = sorted((m.start, m.end) for m in geoparser.geoparse(text))
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(found, found[1:]))
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("The Kremlin and Washington agreed on a ceasefire.", "Kremlin"),  # a list does not make a landmark literal
+])
+def test_a_landmark_in_a_list_is_still_no_place_unless_used_as_one(geoparser, text, absent):
+    assert absent not in [m.text for m in geoparser.geoparse(text)]
+
+
+def test_a_town_named_twice_over_is_one_town(geoparser):
+    (m,) = geoparser.geoparse("He lives in Baden Baden with his family.")
+    assert (m.text, m.place.name) == ("Baden Baden", "Baden-Baden")
+
+
+def test_a_world_city_takes_a_province_s_name_only_when_the_names_are_the_same(geoparser):
+    """"San Pedro" is no San Pedro Sula, however big Honduras' second city is."""
+    (m,) = geoparser.geoparse("Flooding in San Pedro closed the port.")
+    assert m.place is None or m.place.name != "San Pedro Sula"
+
+
+def test_a_street_alone_is_not_placed_in_the_state_it_is_named_after(geoparser):
+    text = "A protest blocked Pennsylvania Avenue for an hour."
+    start = text.index("Pennsylvania Avenue")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Pennsylvania Avenue"))])
+    assert m.place is None
