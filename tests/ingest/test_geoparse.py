@@ -476,13 +476,3 @@ def test_a_street_alone_is_not_placed_in_the_state_it_is_named_after(geoparser):
     start = text.index("Pennsylvania Avenue")
     (m,) = geoparser.resolve_spans(text, [(start, start + len("Pennsylvania Avenue"))])
     assert m.place is None
-
-
-@pytest.mark.parametrize("text, found", [
-    ("The suspected case was in SA, officials said.", ["SA"]),
-    ("Airbus SA said profits rose; Nestle SA and Siemens AG reported results.", []),
-])
-def test_sa_is_south_africa_but_not_as_a_company_suffix(geoparser, text, found):
-    mentions = geoparser.geoparse(text)
-    assert [m.text for m in mentions] == found
-    assert all(m.place.country_code == "ZA" for m in mentions)
