@@ -476,3 +476,13 @@ def test_a_street_alone_is_not_placed_in_the_state_it_is_named_after(geoparser):
     start = text.index("Pennsylvania Avenue")
     (m,) = geoparser.resolve_spans(text, [(start, start + len("Pennsylvania Avenue"))])
     assert m.place is None
+
+
+@pytest.mark.parametrize("text, state", [
+    ("Bushfires near Perth, WA, forced evacuations.", "Western Australia"),
+    ("Officers in Seattle, WA said the road was closed.", "Washington"),
+])
+def test_wa_after_a_town_is_that_towns_state(geoparser, text, state):
+    """"Perth, WA" is Western Australia, "Seattle, WA" Washington: the town decides."""
+    (wa,) = [m for m in geoparser.geoparse(text) if m.text == "WA"]
+    assert wa.place.name == state
