@@ -911,24 +911,21 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
     for g in groups:
         best = g.best
         if best is not None and g.pinned is None and best.feature_class == "admin1" \
-                and best.population < SMALL_PROVINCE_POPULATION and best.country_code != prefer_country \
-                and not any(h is not g and h.best is not None and h.best.country_code == best.country_code for h in groups):
-            # "the Gulf" is the Persian Gulf, not Papua New Guinea's Gulf Province (14,000
-            # people), unless the text is about that country
-            regions = [p for p in g.candidates if p.feature_class in ("region", "water", "landform")]
-            if regions:
-                _switch_to(g, regions[0])
-            continue
-        if best is not None and g.pinned is None and best.feature_class == "admin1" \
                 and best.country_code != prefer_country \
                 and not any(h is not g and h.best is not None and h.best.country_code == best.country_code for h in groups):
-            # "born in Manchester" in a British story is not Manchester Parish, Jamaica: a
-            # world city several times the province's size, when the text never names the
-            # province's country
+            # A province of a country the text never names gives way to a sea, region or
+            # landform of its name when the province is small ("the Gulf" is the Persian Gulf,
+            # not Papua New Guinea's Gulf Province of 14,000 people) or when the name is a
+            # sea's ("the southern Red Sea" off Yemen is no Sudanese or Egyptian state); and to
+            # a world city several times its size ("born in Manchester" in a British story is
+            # not Manchester Parish, Jamaica).
+            areas = [p for p in g.candidates if p.feature_class in ("region", "water", "landform")]
+            if best.population >= SMALL_PROVINCE_POPULATION:
+                areas = [p for p in areas if p.feature_class == "water" and _WATER_WORDS & set(g.key.split())]
             cities = [p for p in g.candidates if p.feature_class == "city" and p.population >= FAMOUS_CITY_POPULATION
                       and p.population >= PROVINCE_RATIO * max(best.population, 1) and _norm_key(p.name) == g.key]
-            if cities:
-                _switch_to(g, cities[0])
+            if areas or cities:
+                _switch_to(g, (areas or cities)[0])
             continue
         if best is None or g.pinned is not None or best.feature_class != "city" or best.country_code == prefer_country:
             continue  # the user's country wins close calls: a local paper's St. Petersburg
@@ -964,6 +961,8 @@ SMALL_PROVINCE_POPULATION = 50_000
 # A world city this many times a province's size is what the shared name means, unless the
 # text names the province's country.
 PROVINCE_RATIO = 3
+# Words that make a name a body of water's ("Red Sea", "Gulf of Aden", "Lake Chad").
+_WATER_WORDS = frozenset("sea gulf ocean strait lake lakes river bay channel sound".split())
 
 
 def _drop_compass_provinces(groups: list[_Group]) -> None:

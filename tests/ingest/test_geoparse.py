@@ -486,3 +486,14 @@ def test_wa_after_a_town_is_that_towns_state(geoparser, text, state):
     """"Perth, WA" is Western Australia, "Seattle, WA" Washington: the town decides."""
     (wa,) = [m for m in geoparser.geoparse(text) if m.text == "WA"]
     assert wa.place.name == state
+
+
+@pytest.mark.parametrize("text, where", [
+    ("A drone struck a bulk carrier in the southern Red Sea, 70 nautical miles west of Hodeidah.",
+     ("water", "")),
+    ("Port Sudan, capital of Red Sea state in Sudan, was shelled.", ("admin1", "SD")),
+])
+def test_the_red_sea_is_the_sea_unless_the_text_is_about_the_province(geoparser, text, where):
+    """A ship hit off Yemen is at sea, not in Sudan's or Egypt's Red Sea province."""
+    (m,) = [m for m in geoparser.geoparse(text) if m.text == "Red Sea"]
+    assert (m.place.feature_class, m.place.country_code) == where
