@@ -497,3 +497,12 @@ def test_the_red_sea_is_the_sea_unless_the_text_is_about_the_province(geoparser,
     """A ship hit off Yemen is at sea, not in Sudan's or Egypt's Red Sea province."""
     (m,) = [m for m in geoparser.geoparse(text) if m.text == "Red Sea"]
     assert (m.place.feature_class, m.place.country_code) == where
+
+
+def test_an_unknown_street_in_an_article_is_placed_in_its_town_as_a_guess(geoparser):
+    """The gazetteer has no streets: "Zzyzzogle Avenue" goes to the town the story is about,
+    marked as a guess, in `geoparse` (and so in `ingest`) as on gold spans."""
+    text = "Protesters marched down Zzyzzogle Avenue on Tuesday. Nairobi police fired tear gas."
+    (street,) = [m for m in geoparser.geoparse(text) if m.text == "Zzyzzogle Avenue"]
+    assert street.place is not None and street.place.name == "Nairobi"
+    assert street.confidence < 0.1 and street.geo_precision == 3
