@@ -506,3 +506,10 @@ def test_an_unknown_street_in_an_article_is_placed_in_its_town_as_a_guess(geopar
     (street,) = [m for m in geoparser.geoparse(text) if m.text == "Zzyzzogle Avenue"]
     assert street.place is not None and street.place.name == "Nairobi"
     assert street.confidence < 0.1 and street.geo_precision == 3
+
+
+def test_adelaide_sa_stays_in_australia(geoparser):
+    """"SA" is no alias of South Africa: with one, "Adelaide, SA" became a small South African
+    town (a country's prior outweighs South Australia's in "Town, SA")."""
+    (m, *_) = geoparser.geoparse("Bushfires near Adelaide, SA, forced evacuations.")
+    assert (m.text, m.place.country_code) == ("Adelaide", "AU")
