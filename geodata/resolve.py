@@ -911,8 +911,7 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
     for g in groups:
         best = g.best
         if best is not None and g.pinned is None and best.feature_class == "admin1" \
-                and best.country_code != prefer_country \
-                and not any(h is not g and h.best is not None and h.best.country_code == best.country_code for h in groups):
+                and best.country_code != prefer_country and not _country_named_elsewhere(g, groups):
             # A province of a country the text never names gives way to a sea, region or
             # landform of its name when the province is small ("the Gulf" is the Persian Gulf,
             # not Papua New Guinea's Gulf Province of 14,000 people) or when the name is a
@@ -973,8 +972,14 @@ def _drop_compass_provinces(groups: list[_Group]) -> None:
         best = g.best
         if best is None or g.pinned is not None or best.feature_class != "admin1" or g.key not in _COMPASS_KEYS:
             continue
-        if not any(h is not g and h.best is not None and h.best.country_code == best.country_code for h in groups):
+        if not _country_named_elsewhere(g, groups):
             g.best = None
+
+
+def _country_named_elsewhere(g: _Group, groups: list[_Group]) -> bool:
+    """True when another name of the text reads as a place in the country of `g`'s reading."""
+    code = g.best.country_code if g.best is not None else None
+    return any(h is not g and h.best is not None and h.best.country_code == code for h in groups)
 
 
 _COMPASS_KEYS = frozenset(

@@ -99,10 +99,8 @@ class Geoparser:
         for m in resolved:
             if self._stray_part(m, resolved):
                 m = dataclasses.replace(m, place=None, confidence=0.0)
-                if is_facility_name(m.text):
-                    m = _in_context(m, resolved, self._is_guess, text)
-            elif m.place is None and is_facility_name(m.text):
-                m = _in_context(m, resolved, self._is_guess, text)  # "Kenyatta Avenue" in a Nairobi story
+            if m.place is None and is_facility_name(m.text):
+                m = _in_context(m, resolved, self._is_guess, text)  # also "Kenyatta Avenue", unknown whole
             out.append(m)
         return [_with_proper_compass(m, compass.get(m.start, ""), text, out) for m in out]
 

@@ -242,12 +242,19 @@ class AtlasPlaces:
         self.names: dict[str, NameInfo] = {}
         self._is_demonym: Callable[[str], bool] = lambda word: False
         self._demonym_cache: dict[str, bool] = {}
+        self._site_prefixes: frozenset[str] = frozenset()
 
     def configure(self, names: dict[str, NameInfo], is_demonym: Callable[[str], bool]) -> None:
         """Give the component its name table and a demonym test ("Iranians" -> True)."""
         self.names = names
         self._is_demonym = is_demonym
         self._demonym_cache = {}
+        # word prefixes of landmarks' longer names ("zaporizhzhia" of "zaporizhzhia nuclear
+        # plant"): only a name among them is tried with the words after it (see `_site`)
+        self._site_prefixes = frozenset(
+            " ".join(words[:k]) for key, info in names.items() if info.feature_class == "site"
+            for words in [key.split()] for k in range(1, len(words))
+        )
 
     def is_demonym(self, word: str) -> bool:
         key = word  # as written: the answer depends on case ("West African", "west African")
@@ -356,18 +363,17 @@ class AtlasPlaces:
         White House"), as ORG where it stands for who sits there ("the Kremlin said"), as GPE
         before a state ("White House, Tennessee"); None for a name that is no landmark."""
         doc = core.doc
-        bare = self.info(core.text)
-        for j in range(min(len(doc), core.end + 3), core.end, -1):
+        info = self.info(core.text)
+        if (info is None or info.feature_class != "site") and _norm(core.text) in self._site_prefixes:
             # the model tags the name, a landmark's alias goes on in lower case: "the
             # Zaporizhzhia nuclear plant" (Zaporizhzhia is a city); a name that is the
             # landmark's already stays bare, as the gold standards write it ("Heathrow airport")
-            if (bare is None or bare.feature_class != "site") \
-                    and all(t.is_alpha and t.is_lower for t in doc[core.end : j]):
-                longer = self.info(doc[core.start : j].text)
-                if longer is not None and longer.feature_class == "site":
-                    core = doc[core.start : j]
-                    break
-        info = self.info(core.text)
+            for j in range(min(len(doc), core.end + 3), core.end, -1):
+                if all(t.is_alpha and t.is_lower for t in doc[core.end : j]):
+                    longer = self.info(doc[core.start : j].text)
+                    if longer is not None and longer.feature_class == "site":
+                        core, info = doc[core.start : j], longer
+                        break
         if info is None or info.feature_class != "site":
             return None
         end = core.end
