@@ -610,8 +610,13 @@ _FACILITY_HEADS = frozenset(
     basilica chapel mosque temple synagogue school academy college university institute
     elementary middle high centre center stadium arena club mall market station airport
     terminal canal plantation embassy consulate ministry bank tower building hall prison jail
-    museum gallery theatre theater cemetery graveyard zoo farm ranch restaurant""".split()
+    museum gallery theatre theater cemetery graveyard zoo farm ranch restaurant cinema""".split()
 )
+
+
+def is_facility_word(word: str) -> bool:
+    """True for a word for a building, a street or an institution ("cinema", "Avenue")."""
+    return _bare(word) in _FACILITY_HEADS
 
 
 # Heads of public bodies, which sit in the jurisdiction they are named after ("Bank of Japan",
@@ -656,7 +661,7 @@ def is_facility_name(name: str) -> bool:
     >>> is_facility_name("Carnegie Library"), is_facility_name("Lake Manassas")
     (True, False)
     """
-    return any(_bare(w) in _FACILITY_HEADS for w in name.split()[1:])
+    return any(is_facility_word(w) for w in name.split()[1:])
 
 
 def _hint_area(group: _Group) -> None:

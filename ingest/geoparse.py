@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from geodata.gazetteer import normalize_name
 from geodata.model import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, Article, Incident, Mention, Place
-from geodata.resolve import Resolver, haversine_km, is_facility_name, is_public_body, is_street_name
+from geodata.resolve import (Resolver, haversine_km, is_facility_name, is_facility_word, is_public_body,
+                             is_street_name)
 from ingest.doctext import doc_text
 from ingest.nlp import load_nlp, sentence_index
 from ingest.recognize import PlaceSpan, recognize, span_from_offsets
@@ -102,6 +103,7 @@ class Geoparser:
             if m.place is None and is_facility_name(m.text):
                 m = _in_context(m, resolved, self._is_guess, text)  # also "Kenyatta Avenue", unknown whole
             out.append(m)
+        out = self._moved_by_text(out, text)
         return [_with_proper_compass(m, compass.get(m.start, ""), text, out) for m in out]
 
     # -- public API ----------------------------------------------------------------------
@@ -151,10 +153,17 @@ class Geoparser:
         # a street's stray reading is dropped before the focus is sought: with no focus it
         # abstains rather than keep "Pennsylvania" for "Pennsylvania Avenue" (other stray
         # readings stay when nothing better is known: "Loudon Co." alone is still Loudon)
-        return [m if m.place is not None and not self._stray_part(m, resolved)
-                else _in_context(dataclasses.replace(m, place=None, confidence=0.0) if is_street_name(m.text) else m,
-                                 resolved, self._is_guess, text)
-                for m in out]
+        out = [m if m.place is not None and not self._stray_part(m, resolved)
+               else _in_context(dataclasses.replace(m, place=None, confidence=0.0) if is_street_name(m.text) else m,
+                                resolved, self._is_guess, text)
+               for m in out]
+        moved = {id(m): n for m, n in zip(resolved, self._moved_by_text(resolved, text))}
+        return [moved.get(id(m), m) for m in out]  # (a mention placed by `_in_context` is new: kept)
+
+    def _moved_by_text(self, mentions: list[Mention], text: str) -> list[Mention]:
+        """`_moved_by_text` for each mention, with the text's other firm places as containers."""
+        placed = [m for m in mentions if m.place is not None and m.kind == "place" and not self._is_guess(m)]
+        return [_moved_by_text(m, placed, text) for m in mentions]
 
     def _is_guess(self, mention: Mention) -> bool:
         """A name read only through a part of it: no evidence of where the text is."""
@@ -307,6 +316,62 @@ def _placed_by_text(mention: Mention, placed: list[Mention], text: str) -> Place
         if m.end <= mention.start and mention.start - m.end <= 8 and _POSSESSIVE_BEFORE.match(text[m.end : mention.start]):
             return m.place
     return None
+
+
+# Between a known name and the place the text says it is in: "August in New Orleans",
+# "Rockingham, Northamptonshire", "the Pioneer cinema in Dewsbury". A lower-case word other
+# than a building's ("Paris attacks in Brussels") makes it an event somewhere else.
+_INSIDE_AFTER = re.compile(r"^(?:\s+(?P<head>[a-z]+))?\s*(?:(?P<comma>,)|\bin\b)\s*(?:the\s+)?$")
+# Readings a container can overrule: places with a point, not areas that contain others.
+_MOVABLE_CLASSES = ("city", "admin2", "site")
+# What "X, Y" can put X in: a state or a county. A town after a comma is the next item of a
+# list ("Nenagh, Ballina, Newport") and a country after one may start a clause ("in Moscow,
+# Ukraine said").
+_COMMA_CONTAINERS = ("admin1", "admin2", "region")
+_IN_CONTAINERS = ("city", "admin2", "admin1", "country", "region")
+_OF_BEFORE = re.compile(r"\bof\s+$")
+
+
+def _moved_by_text(mention: Mention, placed: list[Mention], text: str) -> Mention:
+    """`mention` placed in the area the text puts it in, when its reading lies outside it.
+
+    "August in New Orleans" is no town in California, "the OAS in Washington" no town in the
+    Philippines, "Rockingham, Northamptonshire" no town in Western Australia: the gazetteer
+    knows the name only elsewhere, the text says where this one is. The mention goes to the
+    container, at the confidence of a place placed by text; readings inside the container
+    ("Paris, Texas", "Aleppo in Syria") are untouched."""
+    place = mention.place
+    if mention.kind != "place" or place is None or place.feature_class not in _MOVABLE_CLASSES or not text:
+        return mention
+    if place.population >= NAMESAKE_TOWN_POPULATION and normalize_name(place.name) == normalize_name(mention.text):
+        return mention  # a city is itself: "protest over #Gaza in the Netherlands"
+    if _OF_BEFORE.search(text, max(0, mention.start - 4), mention.start):
+        return mention  # "a statue of St. Gregory of Narek in Vatican": the statue is there
+    for m in placed:
+        if m.start < mention.end or m.start - mention.end > 20 or m.place is None:
+            continue
+        gap = _INSIDE_AFTER.match(text[mention.end : m.start])
+        if gap is None or gap.group("head") and not is_facility_word(gap.group("head")):
+            return mention
+        container = m.place
+        allowed = _COMMA_CONTAINERS if gap.group("comma") else _IN_CONTAINERS
+        if container.feature_class not in allowed or _inside(place, container):
+            return mention
+        exact = container.feature_class in ("city", "site", "admin2")
+        return dataclasses.replace(mention, place=container, confidence=PLACED_BY_TEXT_CONFIDENCE,
+                                   geo_precision=GEO_PRECISION_NEAR if exact else GEO_PRECISION_REGION)
+    return mention
+
+
+def _inside(place: Place, container: Place) -> bool:
+    """True when `place` lies in `container`'s division or within its radius."""
+    if container.feature_class == "country":
+        return place.country_code == container.country_code
+    if container.feature_class == "admin1" and place.country_code == container.country_code \
+            and place.admin1 == container.name:
+        return True
+    reach = max(container.radius_km, SUPPORT_KM / 2)
+    return haversine_km(place.lat, place.lon, container.lat, container.lon) <= reach
 
 
 def _support(town: Place, places: list[Place]) -> int:

@@ -513,3 +513,29 @@ def test_adelaide_sa_stays_in_australia(geoparser):
     town (a country's prior outweighs South Australia's in "Town, SA")."""
     (m, *_) = geoparser.geoparse("Bushfires near Adelaide, SA, forced evacuations.")
     assert (m.text, m.place.country_code) == ("Adelaide", "AU")
+
+
+@pytest.mark.parametrize("text, name, where", [
+    # the gazetteer knows these names only far away: a town in California, one in the Philippines
+    ("She cooked at August in New Orleans before she opened her own place.", "August", "New Orleans"),
+    ("The delegates met at the OAS in Washington on Tuesday.", "OAS", "Washington"),
+    ("We had our first date at the Pioneer cinema in Dewsbury.", "Pioneer", "Dewsbury"),
+])
+def test_a_name_known_only_elsewhere_goes_where_the_text_puts_it(geoparser, text, name, where):
+    """"X in Y" says where X is: a far-off namesake of X is not it."""
+    start = text.index(name)
+    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    assert m.place is not None and m.place.name == where
+    assert m.confidence <= 0.5, "placed by the text, not found in the gazetteer"
+
+
+@pytest.mark.parametrize("text, name, country", [
+    ("Thousands protested over Gaza in the Netherlands on Saturday.", "Gaza", "PS"),  # the topic, not the venue
+    ("A statue of St. Gregory of Narek in Vatican City was unveiled.", "Narek", "AM"),
+    ("Riots after the Paris attacks in Brussels.", "Paris", "FR"),
+    ("Shelling hit Aleppo in Syria.", "Aleppo", "SY"),
+])
+def test_a_place_named_before_another_keeps_its_reading(geoparser, text, name, country):
+    start = text.index(name)
+    mentions = geoparser.resolve_spans(text, [(start, start + len(name))])
+    assert mentions[0].place is not None and mentions[0].place.country_code == country
