@@ -447,7 +447,8 @@ class Resolver:
         all_groups = list(groups.values())
         self._score(all_groups, demonym_places)
         # readings the scores miss, set after scoring
-        _keep_famous_cities(all_groups, {p.country_code for p in demonym_places}, self.prefer_country)
+        _keep_famous_cities(all_groups, {p.country_code for p in demonym_places}, self.prefer_country,
+                            teams=_named_as_teams(text, spans, span_groups))
         _states_in_lists_of_states(text, spans, span_groups)
         self._drop_weak_aliases(all_groups)
         _drop_compass_provinces(all_groups)
@@ -904,13 +905,19 @@ def _focus(weight: float, total: float) -> float:
     return weight / total
 
 
-def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefer_country: str | None) -> None:
+def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefer_country: str | None,
+                        teams: frozenset[int] = frozenset()) -> None:
     """A world city's name is that city, not a small namesake that only the text's country
     favours: "St. Petersburg" in an American text about Russia's navy is Russia's, not
     Florida's. The namesake keeps the name when the text pins it ("Paris, Texas"), names its
     county or state, or names another place within `NEAR_KM` of it (a local paper's "Dublin"
     beside "Hilliard" is Dublin, Ohio). Likewise a region, sea or landform over a hamlet of
-    its name, unless the text names the hamlet's county or state."""
+    its name, unless the text names the hamlet's county or state.
+
+    A name used as a sports team's (`teams`, ids of groups; "outlasted Louisville in OT", "the
+    Portland Trail Blazers") is a big city's from `TEAM_CITY_POPULATION` on, and the state
+    named elsewhere in the report does not keep the namesake: a game report names the
+    venue's state ("Columbus, Ohio"), which says nothing about where the visiting team is from."""
     points = [g.best for g in groups if g.best is not None and g.best.feature_class in ("city", "admin2")]
     countries = demonym_countries | {g.best.country_code for g in groups if g.best is not None}
     for g in groups:
@@ -946,9 +953,16 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
         famous = [p for p in g.candidates if p.feature_class == "city" and p.population >= FAMOUS_CITY_POPULATION
                   and p.population >= FAMOUS_CITY_RATIO * max(best.population, 1)
                   and (_same_name(_norm_key(p.name), g.key) or p.country_code in countries)]
+        # a team is from its country's big city of the name (a local paper's "Dublin" team
+        # beside "Hilliard" is still from Dublin, Ohio: its neighbours keep it, below)
+        home_teams = [p for p in g.candidates if id(g) in teams and p.feature_class == "city"
+                      and p.country_code == best.country_code and p.population >= TEAM_CITY_POPULATION
+                      and p.population >= FAMOUS_CITY_RATIO * max(best.population, 1)
+                      and _same_name(_norm_key(p.name), g.key)]
+        famous = home_teams or famous
         if not famous:
             continue
-        if g.pair_bonus.get(best.id):
+        if g.pair_bonus.get(best.id) and not home_teams:
             continue  # the text names its county or state ("Paris" and "Texas")
         if any(q.id != best.id and haversine_km(best.lat, best.lon, q.lat, q.lon) < NEAR_KM for q in points):
             continue  # or its neighbours
@@ -957,6 +971,37 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
 
 # A city this populous, and this many times larger than the namesake the context chose.
 FAMOUS_CITY_POPULATION = 500_000
+# ... or this populous when the name is a sports team's: clubs and colleges with teams in the
+# news are from cities.
+TEAM_CITY_POPULATION = 100_000
+# Words of a game report: a text with `SPORTS_WORDS_NEEDED` of them is one.
+_SPORTS_WORDS = frozenset(
+    """game games season playoff playoffs coach coaches points rebounds assists innings inning
+    scored scoring basketball football baseball hockey soccer league ncaa nba nfl mlb nhl
+    tournament quarterback halftime overtime touchdown goals championship semifinal
+    semifinals final""".split()
+)
+SPORTS_WORDS_NEEDED = 3
+# What a team's name follows in a game report: "against Louisville", "outlasted Louisville".
+_AGAINST_BEFORE = re.compile(
+    r"\b(?:against|over|beat|beats|beating|defeated|defeats|edged|outlasted|routed|vs\.?|versus|with)\s+(?:the\s+)?$")
+# ... or what follows it: the team's own name, a capitalised plural ("Portland Trail Blazers",
+# "Buffalo Bisons").
+_TEAM_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+)?[A-Z][a-z]+s\b")
+
+
+def _named_as_teams(text: str, spans: Sequence[SpanLike], span_groups: Sequence[_Group | None]) -> frozenset[int]:
+    """Ids of the groups that a game report uses as teams' names; none in other texts."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    if len(words & _SPORTS_WORDS) < SPORTS_WORDS_NEEDED:
+        return frozenset()
+    teams = set()
+    for span, group in zip(spans, span_groups):
+        if group is None:
+            continue
+        if _AGAINST_BEFORE.search(text, max(0, span.start - 16), span.start) or _TEAM_AFTER.match(text[span.end : span.end + 40]):
+            teams.add(id(group))
+    return frozenset(teams)
 FAMOUS_CITY_RATIO = 20
 # A town smaller than this gives way to a region, sea or landform of the same name, and so
 # does a province this small in a country the text does not otherwise name.

@@ -400,3 +400,34 @@ def test_a_full_cache_keeps_the_part_of_name_flag(gazetteer, monkeypatch):
     for name in ("Paris", "Rome", "Berlin"):
         resolver.candidates(name)
     assert resolver.is_partial("Dubai World Cup") and not resolver.has_name("Dubai World Cup")
+
+
+
+@pytest.mark.parametrize("text, names, admin1", [
+    ("Mississippi State outlasted Louisville in overtime at the Final Four in Columbus, Ohio. "
+     "The coach said McCowan scored 21 points and grabbed 25 rebounds in the game.",
+     ("Louisville", "Mississippi", "Columbus", "Ohio"), "Kentucky"),
+    ("Houston beat the Portland Trail Blazers 96-94 as Paul scored 27 points. The Texas Rangers "
+     "lost their baseball game in the ninth inning, their fourth defeat of the season.",
+     ("Portland", "Houston", "Texas"), "Oregon"),
+])
+def test_a_team_in_a_game_report_is_the_big_city(resolver, text, names, admin1):
+    """A game report names the venue's state; the visiting team is still from its big city,
+    not from a small namesake in that state."""
+    place = resolve_one(resolver, text, *names).place
+    assert place is not None and (place.country_code, place.admin1) == ("US", admin1)
+
+
+def test_a_local_report_keeps_the_namesake_in_its_state(resolver):
+    """Outside game reports the state named in the text still wins: a local story from Ohio."""
+    text = "Deputies in Stark County, Ohio, said they arrested a man in Louisville after a crash."
+    place = resolve_one(resolver, text, "Louisville", "Stark County", "Ohio").place
+    assert place is not None and place.admin1 == "Ohio"
+
+
+def test_a_local_team_beside_its_neighbours_stays_local(resolver):
+    """A local paper's game report: the team named after a suburb is the suburb's."""
+    text = ("Hilliard Davidson lost to Dublin 3-1 in the league final on Friday. The coach said the "
+            "season was the best in the school's history; Dublin scored two goals in the second half.")
+    place = resolve_one(resolver, text, "Dublin", "Hilliard").place
+    assert place is not None and place.country_code == "US"
