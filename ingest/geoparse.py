@@ -98,7 +98,7 @@ class Geoparser:
         # anything else abstains.
         out = []
         for m in resolved:
-            if self._stray_part(m, resolved):
+            if self._stray_part(m, resolved) or _lone_foreign_hamlet(m, resolved):
                 m = dataclasses.replace(m, place=None, confidence=0.0)
             if m.place is None and is_facility_name(m.text):
                 m = _in_context(m, resolved, self._is_guess, text)  # also "Kenyatta Avenue", unknown whole
@@ -153,7 +153,7 @@ class Geoparser:
         # a street's stray reading is dropped before the focus is sought: with no focus it
         # abstains rather than keep "Pennsylvania" for "Pennsylvania Avenue" (other stray
         # readings stay when nothing better is known: "Loudon Co." alone is still Loudon)
-        out = [m if m.place is not None and not self._stray_part(m, resolved)
+        out = [m if m.place is not None and not self._stray_part(m, resolved) and not _lone_foreign_hamlet(m, resolved)
                else _in_context(dataclasses.replace(m, place=None, confidence=0.0) if is_street_name(m.text) else m,
                                 resolved, self._is_guess, text)
                for m in out]
@@ -372,6 +372,30 @@ def _inside(place: Place, container: Place) -> bool:
         return True
     reach = max(container.radius_km, SUPPORT_KM / 2)
     return haversine_km(place.lat, place.lon, container.lat, container.lon) <= reach
+
+
+# A town this small, in a country no other place of the text is in, is a namesake...
+LONE_HAMLET_POPULATION = 10_000
+# ... when at least this many other places of the text agree on one other country.
+FOCUS_PLACES_NEEDED = 2
+
+
+def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention]) -> bool:
+    """True for a hamlet abroad read into a text that is all about another country:
+    "Glenrock Lagoon" in a story from New South Wales is no village in Wyoming, "Rehab" beside
+    "New Cairo" none in Jordan. The gazetteer lacks the local place; the namesake is a guess."""
+    place = mention.place
+    if mention.kind != "place" or place is None or place.feature_class != "city" \
+            or place.population >= LONE_HAMLET_POPULATION:
+        return False
+    countries: dict[str, int] = {}
+    for m in resolved:
+        if m.place is None or m.place.id == place.id:
+            continue
+        if m.place.country_code == place.country_code:
+            return False
+        countries[m.place.country_code] = countries.get(m.place.country_code, 0) + 1
+    return max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
 
 
 def _support(town: Place, places: list[Place]) -> int:

@@ -539,3 +539,16 @@ def test_a_place_named_before_another_keeps_its_reading(geoparser, text, name, c
     start = text.index(name)
     mentions = geoparser.resolve_spans(text, [(start, start + len(name))])
     assert mentions[0].place is not None and mentions[0].place.country_code == country
+
+
+def test_a_hamlet_abroad_is_no_reading_of_a_local_place(geoparser):
+    """The gazetteer lacks Glenrock in New South Wales and knows a village in Wyoming: in a
+    story about Newcastle and Sydney that village is a guess, so the name goes to the text's
+    town (gold spans) or is left unplaced (recognition), never to Wyoming."""
+    text = ("Volunteers cleaned the beach at Glenrock on Sunday. The reserve lies south of Newcastle, "
+            "two hours north of Sydney, New South Wales.")
+    start = text.index("Glenrock")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Glenrock"))])
+    assert m.place is not None and m.place.country_code == "AU"
+    found = [m for m in geoparser.geoparse(text) if m.text == "Glenrock"]
+    assert all(m.place is None or m.place.country_code == "AU" for m in found)
