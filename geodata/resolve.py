@@ -83,6 +83,7 @@ W_NEAR = 1.2
 NEAR_KM = 150.0
 W_PREFER = 0.8
 W_CONTAINED = 5.0
+OUTER_PRIOR_SHARE = 0.25  # of the container's prior, when "X, Y" has readings in several Ys
 TOP_CANDIDATES = 5
 LOOKUP_LIMIT = 25
 CACHE_SIZE = 50_000
@@ -463,8 +464,9 @@ class Resolver:
             nxt = span_groups[i + 1] if i + 1 < len(spans) else None
             if (nxt is not None and _COMMA_ONLY.match(text[span.end : spans[i + 1].start])
                     and not _in_list_of_cities(text, spans, span_groups, i + 1)):
+                # (no river or sea: "Columbia, Mississippi" is in the state, not on the river)
                 containers = [(p, pr, nxt) for p, pr in zip(nxt.candidates, nxt.priors)
-                              if p.feature_class != "city"]
+                              if p.feature_class not in ("city", "water")]
             m = _AFTER_COMMA_ABBREV.match(text[span.end : span.end + 12])
             if m:
                 raw = m.group(1)
@@ -485,7 +487,10 @@ class Resolver:
             for inner, inner_prior in zip(group.candidates, group.priors):
                 for outer, outer_prior, outer_group in containers:
                     if within(inner, outer):
-                        total = inner_prior + outer_prior
+                        # the place named first matters most: "Adelaide, SA" is the city of a
+                        # million in South Australia, not a town of 12,000 in South Africa,
+                        # though a country's prior outweighs a state's
+                        total = inner_prior + OUTER_PRIOR_SHARE * outer_prior
                         if best is None or total > best[0]:
                             best = (total, inner, outer, outer_group)
             if best is not None:
@@ -932,7 +937,11 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
             # not Manchester Parish, Jamaica).
             areas = [p for p in g.candidates if p.feature_class in ("region", "water", "landform")]
             if best.population >= SMALL_PROVINCE_POPULATION:
-                areas = [p for p in areas if p.feature_class == "water" and _WATER_WORDS & set(g.key.split())]
+                # a big province still gives way to a sea of the name, or to a region in a
+                # country the text is about ("the West Coast" in an American story is no
+                # Gambian province)
+                areas = [p for p in areas if p.feature_class == "water" and _WATER_WORDS & set(g.key.split())
+                         or p.country_code != best.country_code and p.country_code in countries]
             cities = [p for p in g.candidates if p.feature_class == "city" and p.population >= FAMOUS_CITY_POPULATION
                       and p.population >= PROVINCE_RATIO * max(best.population, 1) and _norm_key(p.name) == g.key]
             if areas or cities:

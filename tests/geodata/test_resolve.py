@@ -431,3 +431,10 @@ def test_a_local_team_beside_its_neighbours_stays_local(resolver):
             "season was the best in the school's history; Dublin scored two goals in the second half.")
     place = resolve_one(resolver, text, "Dublin", "Hilliard").place
     assert place is not None and place.country_code == "US"
+
+
+def test_a_town_comma_state_is_not_read_on_a_river(resolver):
+    """The state and the river share the name; "X, Y" puts X in the state."""
+    text = "A tornado hit mobile homes in the southern part of Columbia, Mississippi."
+    place = resolve_one(resolver, text, "Columbia", "Mississippi").place
+    assert place is not None and place.admin1 == "Mississippi"

@@ -509,10 +509,28 @@ def test_an_unknown_street_in_an_article_is_placed_in_its_town_as_a_guess(geopar
 
 
 def test_adelaide_sa_stays_in_australia(geoparser):
-    """"SA" is no alias of South Africa: with one, "Adelaide, SA" became a small South African
-    town (a country's prior outweighs South Australia's in "Town, SA")."""
-    (m, *_) = geoparser.geoparse("Bushfires near Adelaide, SA, forced evacuations.")
+    """"SA" is South Australia as well as South Africa: with South Africa alone, "Adelaide, SA"
+    became a small South African town (a country's prior outweighs a state's in "Town, SA")."""
+    (m, sa, *_) = geoparser.geoparse("Bushfires near Adelaide, SA, forced evacuations.")
     assert (m.text, m.place.country_code) == ("Adelaide", "AU")
+    assert (sa.text, sa.place.name) == ("SA", "South Australia")
+
+
+def test_sa_in_a_south_african_story_is_south_africa(geoparser):
+    text = "Mining deals in Rustenburg and Polokwane show how land in post-apartheid SA is governed."
+    start = text.index("SA")
+    (m,) = geoparser.resolve_spans(text, [(start, start + 2)])
+    assert m.place is not None and m.place.name == "South Africa"
+
+
+def test_the_west_coast_of_an_american_story_is_americas(geoparser):
+    """Not the Gambian province of the name, which is bigger than the region's prior allows."""
+    text = ("Saudi Arabia signed the deal as its crown prince toured the United States. After stops in "
+            "Washington, New York and Boston he spent a week on the West Coast. Saudi Arabia is at war "
+            "in Yemen; Riyadh denies it.")
+    start = text.index("West Coast")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("West Coast"))])
+    assert m.place is not None and m.place.country_code == "US"
 
 
 @pytest.mark.parametrize("text, name, where", [
