@@ -153,7 +153,9 @@ class Geoparser:
         # a street's stray reading is dropped before the focus is sought: with no focus it
         # abstains rather than keep "Pennsylvania" for "Pennsylvania Avenue" (other stray
         # readings stay when nothing better is known: "Loudon Co." alone is still Loudon)
+        words = self.gazetteer.english_words()
         out = [m if m.place is not None and not self._stray_part(m, resolved) and not _lone_foreign_hamlet(m, resolved)
+               and not _a_word_not_a_town(m, text, resolved, words)
                else _in_context(dataclasses.replace(m, place=None, confidence=0.0) if is_street_name(m.text) else m,
                                 resolved, self._is_guess, text)
                for m in out]

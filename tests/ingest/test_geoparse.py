@@ -570,3 +570,12 @@ def test_a_hamlet_abroad_is_no_reading_of_a_local_place(geoparser):
     assert m.place is not None and m.place.country_code == "AU"
     found = [m for m in geoparser.geoparse(text) if m.text == "Glenrock"]
     assert all(m.place is None or m.place.country_code == "AU" for m in found)
+
+
+def test_a_given_word_is_no_hamlet_without_a_cue(geoparser):
+    """Given "Congress" as a place (gold spans), a village of 2,000 in Arizona is no reading:
+    the word is placed where the text is, as any unknown name."""
+    text = "Zuckerberg will travel to Washington next week to testify before Congress about the leak."
+    start = text.index("Congress")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Congress"))])
+    assert m.place is not None and m.place.name == "Washington" and m.confidence < 0.1
