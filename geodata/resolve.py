@@ -111,6 +111,7 @@ _UNDOTTED_AP = frozenset({"calif", "ariz", "colo", "conn", "tenn", "okla", "wisc
 _DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _POSTAL = frozenset(AP_STATES.values()) | {"AK", "HI", "ID", "IA", "ME", "OH", "UT", "TX"}
 _CAMEL_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_INNER_CAPITAL = re.compile(r"^[A-Z]?[a-z]+[A-Z]")
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
 # What joins one item of a list to the next: "Washington, New York and Boston".
 _LIST_JOINT = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or)\s*$")
@@ -253,6 +254,12 @@ class Resolver:
         if hit is not None:
             return hit
         places = list(self.gazetteer.lookup(name, limit=LOOKUP_LIMIT))
+        if places and " " not in surface and _INNER_CAPITAL.match(surface):
+            # A word capitalised inside ("MoD", "PwC") is an acronym or a brand unless a
+            # place's own name is written so ("DeKalb", "PyeongChang"): "MoD" is no alternate
+            # name of Maud, Texas.
+            written = surface.replace(".", "").casefold()
+            places = [p for p in places if written in p.name.replace(" ", "").casefold()]
         if not places and " " not in name.strip() and _CAMEL_JOINT.search(name):
             # "SouthSudan", "SierraLeone" (hashtags): the whole name without its spaces
             places = list(self.gazetteer.lookup(_CAMEL_JOINT.sub(" ", name), limit=LOOKUP_LIMIT))

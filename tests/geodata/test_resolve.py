@@ -438,3 +438,11 @@ def test_a_town_comma_state_is_not_read_on_a_river(resolver):
     text = "A tornado hit mobile homes in the southern part of Columbia, Mississippi."
     place = resolve_one(resolver, text, "Columbia", "Mississippi").place
     assert place is not None and place.admin1 == "Mississippi"
+
+
+def test_an_acronym_in_camel_case_is_no_alternate_name(resolver):
+    """"MoD" (the Ministry of Defence) matched an alternate name of Maud, Texas; a name
+    written with a capital inside matches only places whose own name is written so."""
+    text = "The Ministry of Defence (MoD) said a US soldier from Austin, Texas, was also killed."
+    assert resolve_one(resolver, text, "MoD", "US", "Austin", "Texas").place is None
+    assert resolve_one(resolver, "Flooding closed roads in DeKalb, Illinois.", "DeKalb", "Illinois").place.admin1 == "Illinois"
