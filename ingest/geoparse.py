@@ -95,7 +95,9 @@ class Geoparser:
         # A name known only through a part of it ("Moi Avenue" -> Moi, Norway) that lands far
         # from every other place in the text is a guess, not a reading. A street or a building
         # is most likely in the town the text is about, so it goes there, marked as a guess;
-        # anything else abstains.
+        # anything else abstains, as does a hamlet far off in a text all about one state or
+        # country (most likely a village or a neighbourhood the gazetteer lacks: on the map
+        # no place beats a wrong one).
         out = []
         for m in resolved:
             if self._stray_part(m, resolved) or _lone_foreign_hamlet(m, resolved):
@@ -380,23 +382,36 @@ def _inside(place: Place, container: Place) -> bool:
 LONE_HAMLET_POPULATION = 10_000
 # ... when at least this many other places of the text agree on one other country.
 FOCUS_PLACES_NEEDED = 2
+STATE_FOCUS_PLACES_NEEDED = 3
 
 
 def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention]) -> bool:
-    """True for a hamlet abroad read into a text that is all about another country:
-    "Glenrock Lagoon" in a story from New South Wales is no village in Wyoming, "Rehab" beside
-    "New Cairo" none in Jordan. The gazetteer lacks the local place; the namesake is a guess."""
+    """True for a far-off hamlet read into a text that is all about another country, or
+    another state of its own: "Glenrock Lagoon" in a story from New South Wales is no village
+    in Wyoming, "Stonewall" in a story about Haymarket, Virginia none in Louisiana. The
+    gazetteer lacks the local place; the namesake is a guess.
+
+    It takes `FOCUS_PLACES_NEEDED` places in one other country, or `STATE_FOCUS_PLACES_NEEDED`
+    in one other state of the hamlet's country, and no place of the text in the hamlet's state
+    or within `SUPPORT_KM` of it; naming the hamlet's country keeps it."""
     place = mention.place
     if mention.kind != "place" or place is None or place.feature_class != "city" \
             or place.population >= LONE_HAMLET_POPULATION:
         return False
     countries: dict[str, int] = {}
+    states: dict[str, int] = {}
     for m in resolved:
-        if m.place is None or m.place.id == place.id:
+        q = m.place
+        if q is None or q.id == place.id:
             continue
-        if m.place.country_code == place.country_code:
-            return False
-        countries[m.place.country_code] = countries.get(m.place.country_code, 0) + 1
+        if q.country_code == place.country_code:
+            if q.feature_class in ("country", "region") or q.admin1 == place.admin1 \
+                    or haversine_km(q.lat, q.lon, place.lat, place.lon) <= SUPPORT_KM:
+                return False
+            states[q.admin1] = states.get(q.admin1, 0) + 1
+        countries[q.country_code] = countries.get(q.country_code, 0) + 1
+    if states:
+        return max(states.values()) >= STATE_FOCUS_PLACES_NEEDED
     return max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
 
 

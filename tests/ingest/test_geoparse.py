@@ -579,3 +579,15 @@ def test_a_given_word_is_no_hamlet_without_a_cue(geoparser):
     start = text.index("Congress")
     (m,) = geoparser.resolve_spans(text, [(start, start + len("Congress"))])
     assert m.place is not None and m.place.name == "Washington" and m.confidence < 0.1
+
+
+def test_a_hamlet_in_another_state_is_no_reading_of_a_local_place(geoparser):
+    """A village of 2,000 in Louisiana is no reading of "Stonewall" in a story about northern
+    Virginia: the name goes to the text's town (gold spans) or stays unplaced (recognition)."""
+    text = ("Haymarket keeps growing. Commuters drive to Manassas and Warrenton, shop in Gainesville, "
+            "Virginia, and play golf at Stonewall on weekends.")
+    start = text.index("Stonewall")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Stonewall"))])
+    assert m.place is not None and m.place.admin1 == "Virginia"
+    found = [m for m in geoparser.geoparse(text) if m.text == "Stonewall"]
+    assert all(m.place is None or m.place.admin1 == "Virginia" for m in found)
