@@ -380,6 +380,9 @@ def _inside(place: Place, container: Place) -> bool:
 
 # A town this small, in a country no other place of the text is in, is a namesake...
 LONE_HAMLET_POPULATION = 10_000
+# ... and one this small in a state no other place of the text is in (a local story's
+# places are villages and suburbs the gazetteer may lack).
+STATE_HAMLET_POPULATION = 30_000
 # ... when at least this many other places of the text agree on one other country.
 FOCUS_PLACES_NEEDED = 2
 STATE_FOCUS_PLACES_NEEDED = 3
@@ -391,12 +394,13 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention]) -> bool:
     in Wyoming, "Stonewall" in a story about Haymarket, Virginia none in Louisiana. The
     gazetteer lacks the local place; the namesake is a guess.
 
-    It takes `FOCUS_PLACES_NEEDED` places in one other country, or `STATE_FOCUS_PLACES_NEEDED`
-    in one other state of the hamlet's country, and no place of the text in the hamlet's state
-    or within `SUPPORT_KM` of it; naming the hamlet's country keeps it."""
+    It takes a town under `LONE_HAMLET_POPULATION` and `FOCUS_PLACES_NEEDED` places in one
+    other country, or one under `STATE_HAMLET_POPULATION` and `STATE_FOCUS_PLACES_NEEDED`
+    places in one other state of its country, none in its state or within `SUPPORT_KM` of it;
+    naming the hamlet's country keeps it."""
     place = mention.place
     if mention.kind != "place" or place is None or place.feature_class != "city" \
-            or place.population >= LONE_HAMLET_POPULATION:
+            or place.population >= STATE_HAMLET_POPULATION:
         return False
     countries: dict[str, int] = {}
     states: dict[str, int] = {}
@@ -412,7 +416,7 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention]) -> bool:
         countries[q.country_code] = countries.get(q.country_code, 0) + 1
     if states:
         return max(states.values()) >= STATE_FOCUS_PLACES_NEEDED
-    return max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
+    return place.population < LONE_HAMLET_POPULATION and max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
 
 
 def _support(town: Place, places: list[Place]) -> int:
