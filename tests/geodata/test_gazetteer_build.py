@@ -6,7 +6,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -36,10 +35,8 @@ def test_is_latin_and_haversine():
 
 def test_build_is_skipped_when_the_inputs_are_unchanged(gazetteer):
     before = gazetteer.path.stat().st_mtime_ns
-    started = time.perf_counter()
     assert build(gazetteer.path, progress=False) == gazetteer.path
-    assert time.perf_counter() - started < 5
-    assert gazetteer.path.stat().st_mtime_ns == before
+    assert gazetteer.path.stat().st_mtime_ns == before, "the file was rewritten"
 
 
 def test_a_broken_curated_table_fails_clearly_and_leaves_the_old_file(tmp_path, curated):
