@@ -268,6 +268,23 @@ class Gazetteer:
         args.append(limit)
         return tuple(_place(r) for r in self._conn().execute(" ".join(sql), args))
 
+    def written_names(self, name: str) -> dict[str, str]:
+        """Place id -> the name as the gazetteer writes it, for the places `name` matches
+        ("BiH" -> {"3277605": "BiH"}): how a name is capitalised tells an acronym ("MoD")
+        from a place's own spelling.
+
+        Examples
+        --------
+        >>> Gazetteer().written_names("SoCal")  # doctest: +SKIP
+        {'atlas:southern-california': 'SoCal'}
+        """
+        norm = normalize_name(name)
+        if not norm:
+            return {}
+        rows = self._conn().execute(
+            "SELECT p.id, n.surface FROM name n JOIN place p ON p.rowid = n.place WHERE n.norm = ?", (norm,))
+        return dict(rows)
+
     def get(self, place_id: str) -> Place | None:
         """The place with this id ("163843", "atlas:golan-heights"), or None.
 

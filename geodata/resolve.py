@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -111,7 +112,18 @@ _UNDOTTED_AP = frozenset({"calif", "ariz", "colo", "conn", "tenn", "okla", "wisc
 _DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _POSTAL = frozenset(AP_STATES.values()) | {"AK", "HI", "ID", "IA", "ME", "OH", "UT", "TX"}
 _CAMEL_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_INNER_CAPITAL = re.compile(r"^[A-Z]?[a-z]+[A-Z]")
+_INNER_CAPITAL = re.compile(r"^[A-Za-z]?[a-z]+[A-Z]")
+
+
+def _as_written(name: str) -> str:
+    """`_letters`, first letter in either case ("eThekwini" is stored as "EThekwini")."""
+    letters = _letters(name)
+    return letters[:1].casefold() + letters[1:]
+
+
+def _letters(name: str) -> str:
+    """The letters and digits of a name, accents stripped, case kept ("Hà Nội" -> "HaNoi")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if c.isalnum())
 _COMMA_ONLY = re.compile(r"^\s*,\s*$")
 # What joins one item of a list to the next: "Washington, New York and Boston".
 _LIST_JOINT = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or)\s*$")
@@ -255,14 +267,19 @@ class Resolver:
             return hit
         places = list(self.gazetteer.lookup(name, limit=LOOKUP_LIMIT))
         if places and " " not in surface and _INNER_CAPITAL.match(surface):
-            # A word capitalised inside ("MoD", "PwC") is an acronym or a brand unless a
-            # place's own name is written so ("DeKalb", "PyeongChang"): "MoD" is no alternate
-            # name of Maud, Texas.
-            written = surface.replace(".", "").casefold()
-            places = [p for p in places if written in p.name.replace(" ", "").casefold()]
-        if not places and " " not in name.strip() and _CAMEL_JOINT.search(name):
-            # "SouthSudan", "SierraLeone" (hashtags): the whole name without its spaces
-            places = list(self.gazetteer.lookup(_CAMEL_JOINT.sub(" ", name), limit=LOOKUP_LIMIT))
+            # A word capitalised inside ("MoD", "PwC") is an acronym or a brand unless a place
+            # is written so ("BiH", "SoCal", "eThekwini") or its own name begins with it in any
+            # case ("DeKalb County", "Pyeongchang" for "PyeongChang"): "MoD" is no alternate
+            # name ("Mod") of Maud, Texas.
+            written = self.gazetteer.written_names(surface)
+            places = [p for p in places if _as_written(written.get(p.id, "")) == _as_written(surface)
+                      or _letters(p.name).casefold().startswith(_letters(surface).casefold())]
+        if " " not in name.strip() and _CAMEL_JOINT.search(name):
+            # "SouthSudan", "SierraLeone", "StLouis" (hashtags): the name with its spaces back
+            known = {p.id for p in places}
+            places += [p for p in self.gazetteer.lookup(_CAMEL_JOINT.sub(" ", name), limit=LOOKUP_LIMIT)
+                       if p.id not in known]
+            places.sort(key=lambda p: -prior(p))
         abbrev = AP_STATES.get(key.replace(" ", ""))
         bare = name.strip().replace(".", "")
         if abbrev is None and len(bare) == 2 and bare.isupper() and bare in _POSTAL:
@@ -990,17 +1007,18 @@ FAMOUS_CITY_POPULATION = 500_000
 # ... or this populous when the name is a sports team's: clubs and colleges with teams in the
 # news are from cities.
 TEAM_CITY_POPULATION = 100_000
-# Words of a game report: a text with `SPORTS_WORDS_NEEDED` of them is one.
+# Words only a game report uses: a text with `SPORTS_WORDS_NEEDED` of them is one ("season",
+# "points" and "final" are in budget and wildfire stories too).
 _SPORTS_WORDS = frozenset(
-    """game games season playoff playoffs coach coaches points rebounds assists innings inning
-    scored scoring basketball football baseball hockey soccer league ncaa nba nfl mlb nhl
-    tournament quarterback halftime overtime touchdown goals championship semifinal
-    semifinals final""".split()
+    """basketball football baseball hockey soccer ncaa nba nfl mlb nhl mls quarterback touchdown
+    touchdowns innings inning halftime overtime rebounds assists playoff playoffs semifinal
+    semifinals coach coaches layup layups dunk dunks homered homers pitcher pitchers shortstop
+    goalkeeper""".split()
 )
-SPORTS_WORDS_NEEDED = 3
+SPORTS_WORDS_NEEDED = 2
 # What a team's name follows in a game report: "against Louisville", "outlasted Louisville".
 _AGAINST_BEFORE = re.compile(
-    r"\b(?:against|over|beat|beats|beating|defeated|defeats|edged|outlasted|routed|vs\.?|versus|with)\s+(?:the\s+)?$")
+    r"\b(?:against|beat|beats|beating|defeated|defeats|edged|outlasted|routed|vs\.?|versus)\s+(?:the\s+)?$")
 # ... or what follows it: the team's own name, a capitalised plural ("Portland Trail Blazers",
 # "Buffalo Bisons").
 _TEAM_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+)?[A-Z][a-z]+s\b")

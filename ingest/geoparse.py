@@ -19,7 +19,7 @@ from geodata.model import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, Article, Inc
 from geodata.resolve import (Resolver, haversine_km, is_facility_name, is_facility_word, is_public_body,
                              is_street_name)
 from ingest.doctext import doc_text
-from ingest.nlp import load_nlp, sentence_index
+from ingest.nlp import EVENT_NOUNS, load_nlp, sentence_index
 from ingest.recognize import PlaceSpan, recognize, span_from_offsets
 
 if TYPE_CHECKING:
@@ -97,15 +97,18 @@ class Geoparser:
         # is most likely in the town the text is about, so it goes there, marked as a guess;
         # anything else abstains, as does a hamlet far off in a text all about one state or
         # country (most likely a village or a neighbourhood the gazetteer lacks: on the map
-        # no place beats a wrong one).
+        # no place beats a wrong one). Rejected readings are no context for the others.
+        rejected = {id(m) for m in resolved if self._stray_part(m, resolved) or _lone_foreign_hamlet(m, resolved, text)}
+        places = _TextPlaces([m for m in resolved if id(m) not in rejected], self._is_guess)
         out = []
         for m in resolved:
-            if self._stray_part(m, resolved) or _lone_foreign_hamlet(m, resolved):
+            if id(m) in rejected:
                 m = dataclasses.replace(m, place=None, confidence=0.0)
             if m.place is None and is_facility_name(m.text):
-                m = _in_context(m, resolved, self._is_guess, text)  # also "Kenyatta Avenue", unknown whole
+                m = _in_context(m, places, text)  # also "Kenyatta Avenue", unknown whole
+            else:
+                m = _moved_by_text(m, places.placed, text)
             out.append(m)
-        out = self._moved_by_text(out, text)
         return [_with_proper_compass(m, compass.get(m.start, ""), text, out) for m in out]
 
     # -- public API ----------------------------------------------------------------------
@@ -152,22 +155,20 @@ class Geoparser:
         resolved = self.resolver.resolve(text, order)
         by_given = {id(s): m for s, m in zip(order, resolved)}
         out = [by_given[id(s)] for s in given]
-        # a street's stray reading is dropped before the focus is sought: with no focus it
-        # abstains rather than keep "Pennsylvania" for "Pennsylvania Avenue" (other stray
-        # readings stay when nothing better is known: "Loudon Co." alone is still Loudon)
+        # Readings the recognition path rejects (a stray part, a far-off hamlet, an English
+        # word read as a hamlet) are no context here either. A given span with such a reading
+        # goes where the text puts it or to the text's focus; with neither it keeps the reading
+        # ("Loudon Co." alone is still Loudon), except a street's ("Pennsylvania Avenue" alone
+        # is no more in Pennsylvania than any street: it abstains).
         words = self.gazetteer.english_words()
-        out = [m if m.place is not None and not self._stray_part(m, resolved) and not _lone_foreign_hamlet(m, resolved)
-               and not _a_word_not_a_town(m, text, resolved, words)
-               else _in_context(dataclasses.replace(m, place=None, confidence=0.0) if is_street_name(m.text) else m,
-                                resolved, self._is_guess, text)
-               for m in out]
-        moved = {id(m): n for m, n in zip(resolved, self._moved_by_text(resolved, text))}
-        return [moved.get(id(m), m) for m in out]  # (a mention placed by `_in_context` is new: kept)
-
-    def _moved_by_text(self, mentions: list[Mention], text: str) -> list[Mention]:
-        """`_moved_by_text` for each mention, with the text's other firm places as containers."""
-        placed = [m for m in mentions if m.place is not None and m.kind == "place" and not self._is_guess(m)]
-        return [_moved_by_text(m, placed, text) for m in mentions]
+        rejected = {id(m) for m in resolved if m.place is not None and (
+            self._stray_part(m, resolved) or _lone_foreign_hamlet(m, resolved, text)
+            or _a_word_not_a_town(m, text, resolved, words))}
+        places = _TextPlaces([m for m in resolved if id(m) not in rejected], self._is_guess)
+        return [_in_context(dataclasses.replace(m, place=None, confidence=0.0) if is_street_name(m.text) else m,
+                            places, text)
+                if m.place is None or id(m) in rejected else _moved_by_text(m, places.placed, text)
+                for m in out]
 
     def _is_guess(self, mention: Mention) -> bool:
         """A name read only through a part of it: no evidence of where the text is."""
@@ -258,7 +259,43 @@ FACILITY_STRAY_KM = 100.0
 NAMESAKE_TOWN_POPULATION = 100_000
 
 
-def _in_context(mention: Mention, resolved: list[Mention], is_guess=lambda m: False, text: str = "") -> Mention:
+class _TextPlaces:
+    """The places of one text that can anchor a guess or contain another name, with how much
+    of the text supports each; built once per text (every guess asks, and a long text has
+    thousands of mentions).
+
+    `is_guess` marks mentions that are guesses themselves (names read through a part of
+    them): they are no evidence.
+    """
+
+    def __init__(self, resolved: list[Mention], is_guess=lambda m: False):
+        self.placed = [m for m in resolved if m.place is not None and m.kind == "place" and not is_guess(m)]
+        self.pool: list[Mention] = []
+        for classes in _CONTEXT_CLASSES:  # towns first; a state only when the text names no town
+            self.pool = [m for m in self.placed if m.place.feature_class in classes]  # type: ignore[union-attr]
+            if self.pool:
+                break
+        self.counts: dict[str, int] = {}
+        for m in self.pool:
+            self.counts[m.place.id] = self.counts.get(m.place.id, 0) + 1  # type: ignore[union-attr]
+        places = [m.place for m in self.placed]
+        towns = {m.place.id: m.place for m in self.pool}  # type: ignore[union-attr]
+        self.support = {pid: _support(town, places) for pid, town in towns.items()}
+
+    def focus_for(self, mention: Mention) -> Place | None:
+        """The town the text is most about, seen from `mention`; None when it names none."""
+        if not self.pool:
+            return None
+
+        def rank(m: Mention) -> tuple[int, int, int, int]:
+            assert m.place is not None
+            before = m.start < mention.start
+            return (self.support[m.place.id], self.counts[m.place.id], int(before), -abs(mention.start - m.start))
+
+        return max(self.pool, key=rank).place
+
+
+def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mention:
     """`mention` (abstained) placed where the text puts it, else at the document's focus;
     unchanged when there is neither.
 
@@ -270,35 +307,18 @@ def _in_context(mention: Mention, resolved: list[Mention], is_guess=lambda m: Fa
     of places within `SUPPORT_KM` of it, and of its province and country ("Cairo" with "New
     Cairo" and "Egypt", rather than "Liverpool", the club, named more often). A state only
     when the text names no town. Ties go to the town named more often, then to the closest
-    mention before the span. `is_guess` marks mentions that are guesses themselves (names
-    read through a part of them): they are no evidence.
+    mention before the span.
     """
     if mention.kind != "place":
         return mention
-    placed = [m for m in resolved if m.place is not None and m.kind == "place" and not is_guess(m)]
-    here = _placed_by_text(mention, placed, text)
+    here = _placed_by_text(mention, places.placed, text)
     if here is not None:
         exact = here.feature_class in ("city", "site", "admin2")
         return dataclasses.replace(mention, place=here, confidence=PLACED_BY_TEXT_CONFIDENCE,
                                    geo_precision=GEO_PRECISION_NEAR if exact else GEO_PRECISION_REGION)
-    for classes in _CONTEXT_CLASSES:  # towns first; a state only when the text names no town
-        pool = [m for m in placed if m.place.feature_class in classes]  # type: ignore[union-attr]
-        if pool:
-            break
-    else:
+    anchor = places.focus_for(mention)
+    if anchor is None:
         return mention
-    counts: dict[str, int] = {}
-    for m in pool:
-        counts[m.place.id] = counts.get(m.place.id, 0) + 1  # type: ignore[union-attr]
-    places = [m.place for m in placed]
-    support = {m.place.id: _support(m.place, places) for m in pool}  # type: ignore[union-attr]
-
-    def rank(m: Mention) -> tuple[int, int, int, int]:
-        assert m.place is not None
-        before = m.start < mention.start
-        return (support[m.place.id], counts[m.place.id], int(before), -abs(mention.start - m.start))
-
-    anchor = max(pool, key=rank).place
     return dataclasses.replace(mention, place=anchor, confidence=CONTEXT_CONFIDENCE,
                                geo_precision=GEO_PRECISION_REGION)
 
@@ -334,6 +354,11 @@ _MOVABLE_CLASSES = ("city", "admin2", "site")
 _COMMA_CONTAINERS = ("admin1", "admin2", "region")
 _IN_CONTAINERS = ("city", "admin2", "admin1", "country", "region")
 _OF_BEFORE = re.compile(r"\bof\s+$")
+# Words before X that put X's own reading elsewhere than the place after it.
+_ELSEWHERE_BEFORE = re.compile(
+    r"\b(?:from|with|for|against|beat|beats|over|to|about|like|and|than|between)\s+(?:the\s+)?$", re.IGNORECASE)
+# What follows Y in an address "X, Y": the end of the phrase, not more of a list or a verb.
+_END_OF_ADDRESS = re.compile(r"\s*(?:[,.;:!?)\]]|$|\n)")
 
 
 def _moved_by_text(mention: Mention, placed: list[Mention], text: str) -> Mention:
@@ -349,6 +374,12 @@ def _moved_by_text(mention: Mention, placed: list[Mention], text: str) -> Mentio
         return mention
     if place.population >= NAMESAKE_TOWN_POPULATION and normalize_name(place.name) == normalize_name(mention.text):
         return mention  # a city is itself: "protest over #Gaza in the Netherlands"
+    if _ELSEWHERE_BEFORE.search(text, max(0, mention.start - 12), mention.start) \
+            and place.population >= LONE_HAMLET_POPULATION:
+        # "lawmakers from Flint in Lansing", "solidarity with Ferguson in New York": what is
+        # in Y is someone or something else. A hamlet's name there is still more likely a
+        # namesake ("from August in New Orleans to Le Bernardin in New York").
+        return mention
     if _OF_BEFORE.search(text, max(0, mention.start - 4), mention.start):
         return mention  # "a statue of St. Gregory of Narek in Vatican": the statue is there
     for m in placed:
@@ -357,6 +388,8 @@ def _moved_by_text(mention: Mention, placed: list[Mention], text: str) -> Mentio
         gap = _INSIDE_AFTER.match(text[mention.end : m.start])
         if gap is None or gap.group("head") and not is_facility_word(gap.group("head")):
             return mention
+        if gap.group("comma") and not _END_OF_ADDRESS.match(text, m.end):
+            return mention  # a list ("Joplin, Kansas and Oklahoma") or a clause ("Like Flint, Ohio has")
         container = m.place
         allowed = _COMMA_CONTAINERS if gap.group("comma") else _IN_CONTAINERS
         if container.feature_class not in allowed or _inside(place, container):
@@ -371,9 +404,9 @@ def _inside(place: Place, container: Place) -> bool:
     """True when `place` lies in `container`'s division or within its radius."""
     if container.feature_class == "country":
         return place.country_code == container.country_code
-    if container.feature_class == "admin1" and place.country_code == container.country_code \
-            and place.admin1 == container.name:
-        return True
+    if container.feature_class in ("admin1", "admin2", "city") and place.country_code == container.country_code \
+            and place.admin1 == (container.name if container.feature_class == "admin1" else container.admin1):
+        return True  # (a town "in" another town of its state is the text's business: both are real)
     reach = max(container.radius_km, SUPPORT_KM / 2)
     return haversine_km(place.lat, place.lon, container.lat, container.lon) <= reach
 
@@ -388,7 +421,7 @@ FOCUS_PLACES_NEEDED = 2
 STATE_FOCUS_PLACES_NEEDED = 3
 
 
-def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention]) -> bool:
+def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = "") -> bool:
     """True for a far-off hamlet read into a text that is all about another country, or
     another state of its own: "Glenrock Lagoon" in a story from New South Wales is no village
     in Wyoming, "Stonewall" in a story about Haymarket, Virginia none in Louisiana. The
@@ -397,10 +430,15 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention]) -> bool:
     It takes a town under `LONE_HAMLET_POPULATION` and `FOCUS_PLACES_NEEDED` places in one
     other country, or one under `STATE_HAMLET_POPULATION` and `STATE_FOCUS_PLACES_NEEDED`
     places in one other state of its country, none in its state or within `SUPPORT_KM` of it;
-    naming the hamlet's country keeps it."""
+    naming the hamlet's country keeps it. So does a text that uses the name as a place a reader
+    knows: a preposition of place before it ("the shooting in Uvalde", "evacuated from
+    Zermatt") or an event after it ("the Lockerbie bombing")."""
     place = mention.place
     if mention.kind != "place" or place is None or place.feature_class != "city" \
             or place.population >= STATE_HAMLET_POPULATION:
+        return False
+    if text and (_PLACE_PREPOSITION_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+                 or (_next_word(text, mention.end) in EVENT_NOUNS)):
         return False
     countries: dict[str, int] = {}
     states: dict[str, int] = {}
@@ -417,6 +455,16 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention]) -> bool:
     if states:
         return max(states.values()) >= STATE_FOCUS_PLACES_NEEDED
     return place.population < LONE_HAMLET_POPULATION and max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
+
+
+_PLACE_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|near|to|into|outside|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"(?:['’]s)?[\s-]+([A-Za-z]+)")
+
+
+def _next_word(text: str, end: int) -> str:
+    """The word after a span, lower-cased ("" at the end of the text)."""
+    m = _NEXT_WORD.match(text, end)
+    return m.group(1).lower() if m else ""
 
 
 def _support(town: Place, places: list[Place]) -> int:

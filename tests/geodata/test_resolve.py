@@ -446,3 +446,12 @@ def test_an_acronym_in_camel_case_is_no_alternate_name(resolver):
     text = "The Ministry of Defence (MoD) said a US soldier from Austin, Texas, was also killed."
     assert resolve_one(resolver, text, "MoD", "US", "Austin", "Texas").place is None
     assert resolve_one(resolver, "Flooding closed roads in DeKalb, Illinois.", "DeKalb", "Illinois").place.admin1 == "Illinois"
+
+
+def test_a_budget_story_with_a_season_and_points_is_no_game_report(resolver):
+    """"season", "final" and "points" are everyday words: the state named in the text still
+    keeps its town."""
+    text = ("Colorado officials said the wildfire season was the worst on record. The final report "
+            "counted hot points in the foothills, and crews worked with Louisville residents.")
+    place = resolve_one(resolver, text, "Louisville", "Colorado").place
+    assert place is not None and place.admin1 == "Colorado"

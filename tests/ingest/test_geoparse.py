@@ -563,7 +563,7 @@ def test_a_hamlet_abroad_is_no_reading_of_a_local_place(geoparser):
     """The gazetteer lacks Glenrock in New South Wales and knows a village in Wyoming: in a
     story about Newcastle and Sydney that village is a guess, so the name goes to the text's
     town (gold spans) or is left unplaced (recognition), never to Wyoming."""
-    text = ("Volunteers cleaned the beach at Glenrock on Sunday. The reserve lies south of Newcastle, "
+    text = ("Volunteers cleaned the Glenrock beach on Sunday. The reserve lies south of Newcastle, "
             "two hours north of Sydney, New South Wales.")
     start = text.index("Glenrock")
     (m,) = geoparser.resolve_spans(text, [(start, start + len("Glenrock"))])
@@ -585,9 +585,55 @@ def test_a_hamlet_in_another_state_is_no_reading_of_a_local_place(geoparser):
     """A village of 2,000 in Louisiana is no reading of "Stonewall" in a story about northern
     Virginia: the name goes to the text's town (gold spans) or stays unplaced (recognition)."""
     text = ("Haymarket keeps growing. Commuters drive to Manassas and Warrenton, shop in Gainesville, "
-            "Virginia, and play golf at Stonewall on weekends.")
+            "Virginia, and say the Stonewall course is the best public one.")
     start = text.index("Stonewall")
     (m,) = geoparser.resolve_spans(text, [(start, start + len("Stonewall"))])
     assert m.place is not None and m.place.admin1 == "Virginia"
     found = [m for m in geoparser.geoparse(text) if m.text == "Stonewall"]
     assert all(m.place is None or m.place.admin1 == "Virginia" for m in found)
+
+
+@pytest.mark.parametrize("text, name, country, admin1", [
+    ("Lawmakers from Flint in Lansing voted for the water bill.", "Flint", "US", "Michigan"),
+    ("Residents displaced from Bucha in Poland asked for housing.", "Bucha", "UA", None),
+    ("Marchers showed solidarity with Ferguson in New York on Sunday.", "Ferguson", "US", "Missouri"),
+    ("Tornadoes struck Joplin, Kansas and Oklahoma overnight.", "Joplin", "US", "Missouri"),
+    ("Like Flint, Ohio has struggled with lead pipes.", "Flint", "US", "Michigan"),
+])
+def test_a_place_that_is_only_beside_another_is_not_moved_into_it(geoparser, text, name, country, admin1):
+    """"X in Y" and "X, Y" put X in Y only as an address: not after "from" or "with", not in a
+    list of places, not when Y starts a clause."""
+    start = text.index(name)
+    for m in [*geoparser.resolve_spans(text, [(start, start + len(name))]),
+              *[m for m in geoparser.geoparse(text) if m.text == name]]:
+        assert m.place is not None and m.place.name == name and m.place.country_code == country
+        assert admin1 is None or m.place.admin1 == admin1
+
+
+@pytest.mark.parametrize("text, name, country", [
+    ("Schools in Norfolk, Chesapeake and Virginia Beach held lockdown drills a week after the "
+     "shooting in Uvalde.", "Uvalde", "US"),
+    ("Protesters in Manhattan, Brooklyn and Queens marched to demand justice in Ferguson.", "Ferguson", "US"),
+    ("Families in New York and New Jersey remembered the victims of the Lockerbie bombing.", "Lockerbie", "GB"),
+    ("Tourists from Sydney and Melbourne were evacuated from Zermatt after the avalanche.", "Zermatt", "CH"),
+])
+def test_a_small_place_the_text_uses_as_a_place_is_kept(geoparser, text, name, country):
+    """A preposition of place or an event after it says the writer means the place: small
+    towns known for what happened there stay on the map in a story from elsewhere."""
+    start = text.index(name)
+    (given,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    found = [m for m in geoparser.geoparse(text) if m.text == name]
+    assert found, "recognised"
+    for m in (given, *found):
+        assert m.place is not None and m.place.name == name and m.place.country_code == country
+
+
+@pytest.mark.parametrize("name, place", [
+    ("BiH", "Bosnia and Herzegovina"), ("SoCal", "Southern California"), ("eThekwini", "Durban"),
+    ("DeKalb", "DeKalb"), ("McAllen", "McAllen"), ("StLouis", "St. Louis"),
+])
+def test_names_written_with_a_capital_inside_still_match_their_places(geoparser, name, place):
+    text = f"Flooding was reported in {name} on Monday."
+    start = text.index(name)
+    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    assert m.place is not None and m.place.name == place
