@@ -446,8 +446,10 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
         q = m.place
         if q is None or q.id == place.id:
             continue
+        if q.feature_class in ("region", "water", "landform"):
+            continue  # areas that span states or countries say little about which one
         if q.country_code == place.country_code:
-            if q.feature_class in ("country", "region") or q.admin1 == place.admin1 \
+            if q.feature_class == "country" or q.admin1 == place.admin1 \
                     or haversine_km(q.lat, q.lon, place.lat, place.lon) <= SUPPORT_KM:
                 return False
             states[q.admin1] = states.get(q.admin1, 0) + 1

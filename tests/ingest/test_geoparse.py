@@ -582,14 +582,14 @@ def test_a_given_word_is_no_hamlet_without_a_cue(geoparser):
 
 
 def test_a_hamlet_in_another_state_is_no_reading_of_a_local_place(geoparser):
-    """A village of 2,000 in Louisiana is no reading of "Stonewall" in a story about northern
+    """A village of 2,600 in Wyoming is no reading of "Glenrock" in a story about northern
     Virginia: the name goes to the text's town (gold spans) or stays unplaced (recognition)."""
     text = ("Haymarket keeps growing. Commuters drive to Manassas and Warrenton, shop in Gainesville, "
-            "Virginia, and say the Stonewall course is the best public one.")
-    start = text.index("Stonewall")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Stonewall"))])
+            "Virginia, and say the Glenrock course is the best public one.")
+    start = text.index("Glenrock")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Glenrock"))])
     assert m.place is not None and m.place.admin1 == "Virginia"
-    found = [m for m in geoparser.geoparse(text) if m.text == "Stonewall"]
+    found = [m for m in geoparser.geoparse(text) if m.text == "Glenrock"]
     assert all(m.place is None or m.place.admin1 == "Virginia" for m in found)
 
 
@@ -637,3 +637,13 @@ def test_names_written_with_a_capital_inside_still_match_their_places(geoparser,
     start = text.index(name)
     (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
     assert m.place is not None and m.place.name == place
+
+
+def test_a_region_across_states_does_not_vouch_for_a_hamlet(geoparser):
+    """The Mid-Atlantic is in the United States as much as Wyoming is: it names no state, so it
+    does not keep a Wyoming village (Glenrock) in a Virginia story."""
+    text = ("Haymarket keeps growing. Commuters drive to Manassas and Warrenton, shop in Gainesville, "
+            "Virginia, like much of the Mid-Atlantic, and say the Glenrock course is the best public one.")
+    start = text.index("Glenrock")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Glenrock"))])
+    assert m.place is not None and m.place.admin1 == "Virginia"
