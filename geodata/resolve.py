@@ -273,12 +273,16 @@ class Resolver:
             # name ("Mod") of Maud, Texas.
             written = self.gazetteer.written_names(surface)
             places = [p for p in places if _as_written(written.get(p.id, "")) == _as_written(surface)
-                      or _letters(p.name).casefold().startswith(_letters(surface).casefold())]
+                      or _letters(p.name).casefold() == _letters(surface).casefold()]
         if " " not in name.strip() and _CAMEL_JOINT.search(name):
-            # "SouthSudan", "SierraLeone", "StLouis" (hashtags): the name with its spaces back
-            known = {p.id for p in places}
-            places += [p for p in self.gazetteer.lookup(_CAMEL_JOINT.sub(" ", name), limit=LOOKUP_LIMIT)
-                       if p.id not in known]
+            # "SouthSudan", "StLouis", "LaCrosse" (hashtags, tweets): the places whose name is
+            # this one with its spaces back ("La Crosse", Kansas, which GeoNames does not also
+            # spell "LaCrosse"), not every alias of the spaced words
+            spaced = _CAMEL_JOINT.sub(" ", name)
+            known, letters = {p.id for p in places}, _letters(name).casefold()
+            written = self.gazetteer.written_names(spaced)
+            places += [p for p in self.gazetteer.lookup(spaced, limit=LOOKUP_LIMIT)
+                       if p.id not in known and _letters(written.get(p.id, p.name)).casefold() == letters]
             places.sort(key=lambda p: -prior(p))
         abbrev = AP_STATES.get(key.replace(" ", ""))
         bare = name.strip().replace(".", "")
@@ -1015,27 +1019,45 @@ _SPORTS_WORDS = frozenset(
     semifinals coach coaches layup layups dunk dunks homered homers pitcher pitchers shortstop
     goalkeeper""".split()
 )
-SPORTS_WORDS_NEEDED = 2
+SPORTS_WORDS_NEEDED = 3  # distinct words, a plural counting as its singular
 # What a team's name follows in a game report: "against Louisville", "outlasted Louisville".
 _AGAINST_BEFORE = re.compile(
     r"\b(?:against|beat|beats|beating|defeated|defeats|edged|outlasted|routed|vs\.?|versus)\s+(?:the\s+)?$")
 # ... or what follows it: the team's own name, a capitalised plural ("Portland Trail Blazers",
 # "Buffalo Bisons").
-_TEAM_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+)?[A-Z][a-z]+s\b")
+_TEAM_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+)?(?P<plural>[A-Z][a-z]+s)\b")
+# ... but not the plurals of a town's institutions and people ("Austin Public Schools",
+# "Louisville Democrats").
+_NOT_TEAMS = frozenset(
+    """schools officers officials residents democrats republicans students teachers workers
+    councils commissioners courts hospitals services communities churches families farms
+    trustees supervisors authorities forces firefighters police parks libraries utilities
+    volunteers voters citizens businesses""".split()
+)
 
 
 def _named_as_teams(text: str, spans: Sequence[SpanLike], span_groups: Sequence[_Group | None]) -> frozenset[int]:
     """Ids of the groups that a game report uses as teams' names; none in other texts."""
     words = set(re.findall(r"[a-z]+", text.lower()))
-    if len(words & _SPORTS_WORDS) < SPORTS_WORDS_NEEDED:
+    if len({_singular(w) for w in words & _SPORTS_WORDS}) < SPORTS_WORDS_NEEDED:
         return frozenset()
     teams = set()
     for span, group in zip(spans, span_groups):
         if group is None:
             continue
-        if _AGAINST_BEFORE.search(text, max(0, span.start - 16), span.start) or _TEAM_AFTER.match(text[span.end : span.end + 40]):
+        team_name = _TEAM_AFTER.match(text[span.end : span.end + 40])
+        if _AGAINST_BEFORE.search(text, max(0, span.start - 16), span.start) \
+                or team_name and team_name.group("plural").lower() not in _NOT_TEAMS:
             teams.add(id(group))
     return frozenset(teams)
+
+
+def _singular(word: str) -> str:
+    """"coaches" -> "coach", "innings" -> "inning": one word of a game report counts once."""
+    for ending in ("es", "s"):
+        if word.endswith(ending) and word[: -len(ending)] in _SPORTS_WORDS:
+            return word[: -len(ending)]
+    return word
 FAMOUS_CITY_RATIO = 20
 # A town smaller than this gives way to a region, sea or landform of the same name, and so
 # does a province this small in a country the text does not otherwise name.

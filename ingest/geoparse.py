@@ -356,9 +356,13 @@ _IN_CONTAINERS = ("city", "admin2", "admin1", "country", "region")
 _OF_BEFORE = re.compile(r"\bof\s+$")
 # Words before X that put X's own reading elsewhere than the place after it.
 _ELSEWHERE_BEFORE = re.compile(
-    r"\b(?:from|with|for|against|beat|beats|over|to|about|like|and|than|between)\s+(?:the\s+)?$", re.IGNORECASE)
-# What follows Y in an address "X, Y": the end of the phrase, not more of a list or a verb.
-_END_OF_ADDRESS = re.compile(r"\s*(?:[,.;:!?)\]]|$|\n)")
+    r"\b(?:from|with|for|against|beat|beats|over|about|like|and|than|between)\s+(?:the\s+)?$", re.IGNORECASE)
+# What follows Y when "X, Y" is no address: more of a list ("Joplin, Kansas, and Oklahoma")
+# or a clause whose subject Y is ("Like Flint, Ohio has struggled"). A preposition, a dash,
+# punctuation or the end of the text close an address ("Rockingham, Northamptonshire on Sunday").
+_LIST_OR_CLAUSE_AFTER = re.compile(
+    r"\s*,?\s*(?:and|or|&)\b|[ \t]+(?!(?:on|in|at|for|during|after|before|near|from|to|by|with|since|"
+    r"until|this|last|next|where|when|while|as)\b)(?:[a-z]|['’]s\b)|['’]s\b")
 
 
 def _moved_by_text(mention: Mention, placed: list[Mention], text: str) -> Mention:
@@ -374,22 +378,24 @@ def _moved_by_text(mention: Mention, placed: list[Mention], text: str) -> Mentio
         return mention
     if place.population >= NAMESAKE_TOWN_POPULATION and normalize_name(place.name) == normalize_name(mention.text):
         return mention  # a city is itself: "protest over #Gaza in the Netherlands"
-    if _ELSEWHERE_BEFORE.search(text, max(0, mention.start - 12), mention.start) \
-            and place.population >= LONE_HAMLET_POPULATION:
-        # "lawmakers from Flint in Lansing", "solidarity with Ferguson in New York": what is
-        # in Y is someone or something else. A hamlet's name there is still more likely a
-        # namesake ("from August in New Orleans to Le Bernardin in New York").
-        return mention
-    if _OF_BEFORE.search(text, max(0, mention.start - 4), mention.start):
-        return mention  # "a statue of St. Gregory of Narek in Vatican": the statue is there
+    # In "X in Y" after "from", "with"... what is in Y is someone or something else ("lawmakers
+    # from Flint in Lansing", "solidarity with Ferguson in New York"), though a hamlet's name
+    # there is still more likely a namesake ("from August in New Orleans to Le Bernardin");
+    # after "of", the thing named ("a statue of St. Gregory of Narek in Vatican"). The address
+    # form "X, Y" is an address after any word ("residents of Rockingham, Northamptonshire").
+    elsewhere = bool(_OF_BEFORE.search(text, max(0, mention.start - 4), mention.start)
+                     or _ELSEWHERE_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+                     and place.population >= LONE_HAMLET_POPULATION)
     for m in placed:
         if m.start < mention.end or m.start - mention.end > 20 or m.place is None:
             continue
         gap = _INSIDE_AFTER.match(text[mention.end : m.start])
         if gap is None or gap.group("head") and not is_facility_word(gap.group("head")):
             return mention
-        if gap.group("comma") and not _END_OF_ADDRESS.match(text, m.end):
+        if gap.group("comma") and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
             return mention  # a list ("Joplin, Kansas and Oklahoma") or a clause ("Like Flint, Ohio has")
+        if not gap.group("comma") and elsewhere:
+            return mention
         container = m.place
         allowed = _COMMA_CONTAINERS if gap.group("comma") else _IN_CONTAINERS
         if container.feature_class not in allowed or _inside(place, container):
@@ -460,7 +466,7 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
 
 
 _PLACE_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|near|to|into|outside|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE)
-_NEXT_WORD = re.compile(r"(?:['’]s)?[\s-]+([A-Za-z]+)")
+_NEXT_WORD = re.compile(r"(?:['’]s)?[ \t]+([A-Za-z]+)")  # on the same line, no dash between
 
 
 def _next_word(text: str, end: int) -> str:

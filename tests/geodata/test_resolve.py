@@ -407,7 +407,7 @@ def test_a_full_cache_keeps_the_part_of_name_flag(gazetteer, monkeypatch):
     ("Mississippi State outlasted Louisville in overtime at the Final Four in Columbus, Ohio. "
      "The coach said McCowan scored 21 points and grabbed 25 rebounds in the game.",
      ("Louisville", "Mississippi", "Columbus", "Ohio"), "Kentucky"),
-    ("Houston beat the Portland Trail Blazers 96-94 as Paul scored 27 points. The Texas Rangers "
+    ("Houston beat the Portland Trail Blazers 96-94 as Paul scored 27 points and 9 rebounds. The Texas Rangers "
      "lost their baseball game in the ninth inning, their fourth defeat of the season.",
      ("Portland", "Houston", "Texas"), "Oregon"),
 ])

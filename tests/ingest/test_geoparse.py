@@ -647,3 +647,44 @@ def test_a_region_across_states_does_not_vouch_for_a_hamlet(geoparser):
     start = text.index("Glenrock")
     (m,) = geoparser.resolve_spans(text, [(start, start + len("Glenrock"))])
     assert m.place is not None and m.place.admin1 == "Virginia"
+
+
+@pytest.mark.parametrize("text", [
+    "The race at Rockingham, Northamptonshire on Sunday drew a big crowd.",
+    "A crash at Rockingham, Northamptonshire — the county's only oval — hurt two drivers.",
+    "The team travelled to Rockingham in Northamptonshire for the race.",
+    "Fans came from Rockingham, Northamptonshire, for the race.",
+    "Police in the village of Rockingham, Northamptonshire, said the road was closed.",
+])
+def test_an_address_puts_a_far_off_namesake_in_its_county(geoparser, text):
+    """Rockingham the gazetteer knows only in Western Australia; however the sentence goes on,
+    "Rockingham, Northamptonshire" is in England."""
+    start = text.index("Rockingham")
+    (given,) = geoparser.resolve_spans(text, [(start, start + len("Rockingham"))])
+    found = [m for m in geoparser.geoparse(text) if m.text == "Rockingham"]
+    for m in (given, *found):
+        assert m.place is not None and m.place.country_code == "GB"
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    ("Storms hit Joplin, Kansas, and Oklahoma on Friday.", "Joplin", "Missouri"),  # a list, serial comma
+    ("A football coach at Austin Public Schools in Minnesota was charged on Monday.", "Austin", "Minnesota"),
+])
+def test_lists_and_school_districts_are_no_addresses_or_teams(geoparser, text, name, admin1):
+    start = text.index(name)
+    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    assert m.place is not None and m.place.admin1 == admin1
+
+
+def test_the_word_after_a_name_is_read_on_its_line(geoparser):
+    """A paragraph's first word ("Fire") is no event after the heading's last name."""
+    text = "Lifeguards closed Glenrock\n\nFire crews from Newcastle and Sydney searched the water."
+    start = text.index("Glenrock")
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Glenrock"))])
+    assert m.place is not None and m.place.country_code == "AU"
+
+
+def test_an_acronym_is_no_place_that_begins_like_it(geoparser):
+    """"NoVA" (Northern Virginia) is no alternate name of Nova Mambone, Mozambique."""
+    found = [m for m in geoparser.geoparse("Traffic in NoVA was snarled for hours.") if m.text == "NoVA"]
+    assert all(m.place is None or m.place.country_code != "MZ" for m in found)
