@@ -23,6 +23,13 @@ def geoparser(gazetteer) -> Geoparser:
     return Geoparser(gazetteer)
 
 
+def resolve_given(geoparser: Geoparser, text: str, name: str) -> Mention:
+    """The resolution of the first `name` in `text`, given as a span (as gold spans are)."""
+    start = text.index(name)
+    (mention,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    return mention
+
+
 @pytest.fixture(scope="module")
 def sample_mentions(geoparser) -> list[Mention]:
     return geoparser.geoparse(SAMPLE.read_text(encoding="utf-8"))
@@ -76,9 +83,8 @@ def test_mentions_point_into_the_text(geoparser):
 
 def test_resolve_spans_uses_the_context_of_the_text(geoparser):
     text = "Fighting in Tripoli spread after clashes in Benghazi."
-    start = text.index("Tripoli")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Tripoli"))])
-    assert (m.text, m.start, m.place.country_code) == ("Tripoli", start, "LY")
+    m = resolve_given(geoparser, text, "Tripoli")
+    assert (m.text, m.start, m.place.country_code) == ("Tripoli", text.index("Tripoli"), "LY")
 
 
 def test_resolve_spans_keeps_order_and_resolves_demonyms(geoparser):
@@ -114,8 +120,7 @@ def test_resolve_spans_reads_a_demonym_span_as_its_country(geoparser):
 
 def test_resolve_spans_places_an_unknown_name_at_the_focus_of_the_text(geoparser):
     text = "A parade in New Orleans, Louisiana, closed Zzyzzogle Street; New Orleans police said so."
-    start = text.index("Zzyzzogle Street")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Zzyzzogle Street"))])
+    m = resolve_given(geoparser, text, "Zzyzzogle Street")
     assert m.place is not None and m.place.name == "New Orleans"
     assert m.confidence < 0.1  # a guess, and marked as one
 
@@ -126,8 +131,7 @@ def test_the_focus_is_the_town_the_other_places_agree_with(geoparser):
     text = ("CAIRO: The Zzyzzogle Academy opened its doors. New Cairo cheered. Liverpool fans cheered; Liverpool "
             "won again, and Liverpool's coach visited Egypt. Farms in the Nile Delta and Egypt's "
             "government welcomed it.")
-    start = text.index("Zzyzzogle Academy")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Zzyzzogle Academy"))])
+    m = resolve_given(geoparser, text, "Zzyzzogle Academy")
     assert m.place is not None and m.place.name == "Cairo"
 
 
@@ -138,8 +142,7 @@ def test_the_focus_is_the_town_the_other_places_agree_with(geoparser):
 def test_a_building_named_after_a_far_off_town_is_placed_where_the_text_is(geoparser, text, name, where):
     """A building or a street is often named after a person or a town elsewhere (Rogers,
     Arkansas; St. Peters, Missouri): it stands among the text's places."""
-    start = text.index(name)
-    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    m = resolve_given(geoparser, text, name)
     assert m.place is not None and m.place.name == where
 
 
@@ -162,8 +165,7 @@ def test_a_street_named_after_a_far_off_town_is_read_in_the_texts_town(geoparser
 
 def test_a_school_named_after_its_town_is_placed_in_that_town(geoparser):
     text = "Students at Dublin Coffman High School in Dublin, Ohio, walked out on Friday."
-    start = text.index("Dublin Coffman High School")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Dublin Coffman High School"))])
+    m = resolve_given(geoparser, text, "Dublin Coffman High School")
     assert m.place is not None and (m.place.name, m.place.country_code) == ("Dublin", "US")
 
 
@@ -308,8 +310,7 @@ def test_a_town_named_like_a_landmark_keeps_its_reading_when_its_state_is_named(
 def test_parts_of_a_landmark_are_the_landmark_on_gold_spans(geoparser):
     """"The West Wing" is inside the White House, not Wing, Buckinghamshire."""
     text = "Many in the West Wing believed that Kelly's attempt had failed."
-    start = text.index("West Wing")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("West Wing"))])
+    m = resolve_given(geoparser, text, "West Wing")
     assert m.place is not None and m.place.name == "White House"
 
 
@@ -326,8 +327,7 @@ def test_parts_of_a_landmark_are_the_landmark_on_gold_spans(geoparser):
 def test_a_public_body_is_placed_in_its_own_jurisdiction(geoparser, text, name, where):
     """A central bank, a commission or a state university belongs to the country or state it
     is named after, wherever else the text goes; it is not a guess at the text's town."""
-    start = text.index(name)
-    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    m = resolve_given(geoparser, text, name)
     assert m.place is not None and m.place.name == where
 
 
@@ -337,8 +337,7 @@ def test_a_public_body_is_placed_in_its_own_jurisdiction(geoparser, text, name, 
 ])
 def test_an_embassy_or_a_street_named_after_a_country_stands_in_the_text_s_town(geoparser, text, name, where):
     """An embassy is abroad by definition, and streets everywhere are named after states."""
-    start = text.index(name)
-    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    m = resolve_given(geoparser, text, name)
     assert m.place is not None and m.place.name == where
 
 
@@ -419,8 +418,7 @@ def test_a_foreign_name_of_a_big_city_that_is_an_english_word_needs_the_country(
 def test_an_unknown_building_is_placed_where_the_text_puts_it(geoparser, text, name, where):
     """A restaurant or a track the gazetteer lacks is in the place named right after it ("in
     New York", ", Fife") or before it ("London's"), not at the text's main town."""
-    start = text.index(name)
-    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    m = resolve_given(geoparser, text, name)
     assert m.place is not None and m.place.name == where
     assert m.geo_precision in (2, 3)  # somewhere in that place, not at its centre
 
@@ -473,8 +471,7 @@ def test_a_world_city_takes_a_province_s_name_only_when_the_names_are_the_same(g
 
 def test_a_street_alone_is_not_placed_in_the_state_it_is_named_after(geoparser):
     text = "A protest blocked Pennsylvania Avenue for an hour."
-    start = text.index("Pennsylvania Avenue")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Pennsylvania Avenue"))])
+    m = resolve_given(geoparser, text, "Pennsylvania Avenue")
     assert m.place is None
 
 
@@ -528,8 +525,7 @@ def test_the_west_coast_of_an_american_story_is_americas(geoparser):
     text = ("Saudi Arabia signed the deal as its crown prince toured the United States. After stops in "
             "Washington, New York and Boston he spent a week on the West Coast. Saudi Arabia is at war "
             "in Yemen; Riyadh denies it.")
-    start = text.index("West Coast")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("West Coast"))])
+    m = resolve_given(geoparser, text, "West Coast")
     assert m.place is not None and m.place.country_code == "US"
 
 
@@ -541,8 +537,7 @@ def test_the_west_coast_of_an_american_story_is_americas(geoparser):
 ])
 def test_a_name_known_only_elsewhere_goes_where_the_text_puts_it(geoparser, text, name, where):
     """"X in Y" says where X is: a far-off namesake of X is not it."""
-    start = text.index(name)
-    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    m = resolve_given(geoparser, text, name)
     assert m.place is not None and m.place.name == where
     assert m.confidence <= 0.5, "placed by the text, not found in the gazetteer"
 
@@ -554,8 +549,7 @@ def test_a_name_known_only_elsewhere_goes_where_the_text_puts_it(geoparser, text
     ("Shelling hit Aleppo in Syria.", "Aleppo", "SY"),
 ])
 def test_a_place_named_before_another_keeps_its_reading(geoparser, text, name, country):
-    start = text.index(name)
-    mentions = geoparser.resolve_spans(text, [(start, start + len(name))])
+    mentions = [resolve_given(geoparser, text, name)]
     assert mentions[0].place is not None and mentions[0].place.country_code == country
 
 
@@ -565,8 +559,7 @@ def test_a_hamlet_abroad_is_no_reading_of_a_local_place(geoparser):
     town (gold spans) or is left unplaced (recognition), never to Wyoming."""
     text = ("Volunteers cleaned the Glenrock beach on Sunday. The reserve lies south of Newcastle, "
             "two hours north of Sydney, New South Wales.")
-    start = text.index("Glenrock")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Glenrock"))])
+    m = resolve_given(geoparser, text, "Glenrock")
     assert m.place is not None and m.place.country_code == "AU"
     found = [m for m in geoparser.geoparse(text) if m.text == "Glenrock"]
     assert all(m.place is None or m.place.country_code == "AU" for m in found)
@@ -576,8 +569,7 @@ def test_a_given_word_is_no_hamlet_without_a_cue(geoparser):
     """Given "Congress" as a place (gold spans), a village of 2,000 in Arizona is no reading:
     the word is placed where the text is, as any unknown name."""
     text = "Zuckerberg will travel to Washington next week to testify before Congress about the leak."
-    start = text.index("Congress")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Congress"))])
+    m = resolve_given(geoparser, text, "Congress")
     assert m.place is not None and m.place.name == "Washington" and m.confidence < 0.1
 
 
@@ -586,8 +578,7 @@ def test_a_hamlet_in_another_state_is_no_reading_of_a_local_place(geoparser):
     Virginia: the name goes to the text's town (gold spans) or stays unplaced (recognition)."""
     text = ("Haymarket keeps growing. Commuters drive to Manassas and Warrenton, shop in Gainesville, "
             "Virginia, and say the Glenrock course is the best public one.")
-    start = text.index("Glenrock")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Glenrock"))])
+    m = resolve_given(geoparser, text, "Glenrock")
     assert m.place is not None and m.place.admin1 == "Virginia"
     found = [m for m in geoparser.geoparse(text) if m.text == "Glenrock"]
     assert all(m.place is None or m.place.admin1 == "Virginia" for m in found)
@@ -620,8 +611,7 @@ def test_a_place_that_is_only_beside_another_is_not_moved_into_it(geoparser, tex
 def test_a_small_place_the_text_uses_as_a_place_is_kept(geoparser, text, name, country):
     """A preposition of place or an event after it says the writer means the place: small
     towns known for what happened there stay on the map in a story from elsewhere."""
-    start = text.index(name)
-    (given,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    given = resolve_given(geoparser, text, name)
     found = [m for m in geoparser.geoparse(text) if m.text == name]
     assert found, "recognised"
     for m in (given, *found):
@@ -634,8 +624,7 @@ def test_a_small_place_the_text_uses_as_a_place_is_kept(geoparser, text, name, c
 ])
 def test_names_written_with_a_capital_inside_still_match_their_places(geoparser, name, place):
     text = f"Flooding was reported in {name} on Monday."
-    start = text.index(name)
-    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    m = resolve_given(geoparser, text, name)
     assert m.place is not None and m.place.name == place
 
 
@@ -644,8 +633,7 @@ def test_a_region_across_states_does_not_vouch_for_a_hamlet(geoparser):
     does not keep a Wyoming village (Glenrock) in a Virginia story."""
     text = ("Haymarket keeps growing. Commuters drive to Manassas and Warrenton, shop in Gainesville, "
             "Virginia, like much of the Mid-Atlantic, and say the Glenrock course is the best public one.")
-    start = text.index("Glenrock")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Glenrock"))])
+    m = resolve_given(geoparser, text, "Glenrock")
     assert m.place is not None and m.place.admin1 == "Virginia"
 
 
@@ -659,8 +647,7 @@ def test_a_region_across_states_does_not_vouch_for_a_hamlet(geoparser):
 def test_an_address_puts_a_far_off_namesake_in_its_county(geoparser, text):
     """Rockingham the gazetteer knows only in Western Australia; however the sentence goes on,
     "Rockingham, Northamptonshire" is in England."""
-    start = text.index("Rockingham")
-    (given,) = geoparser.resolve_spans(text, [(start, start + len("Rockingham"))])
+    given = resolve_given(geoparser, text, "Rockingham")
     found = [m for m in geoparser.geoparse(text) if m.text == "Rockingham"]
     for m in (given, *found):
         assert m.place is not None and m.place.country_code == "GB"
@@ -671,16 +658,14 @@ def test_an_address_puts_a_far_off_namesake_in_its_county(geoparser, text):
     ("A football coach at Austin Public Schools in Minnesota was charged on Monday.", "Austin", "Minnesota"),
 ])
 def test_lists_and_school_districts_are_no_addresses_or_teams(geoparser, text, name, admin1):
-    start = text.index(name)
-    (m,) = geoparser.resolve_spans(text, [(start, start + len(name))])
+    m = resolve_given(geoparser, text, name)
     assert m.place is not None and m.place.admin1 == admin1
 
 
 def test_the_word_after_a_name_is_read_on_its_line(geoparser):
     """A paragraph's first word ("Fire") is no event after the heading's last name."""
     text = "Lifeguards closed Glenrock\n\nFire crews from Newcastle and Sydney searched the water."
-    start = text.index("Glenrock")
-    (m,) = geoparser.resolve_spans(text, [(start, start + len("Glenrock"))])
+    m = resolve_given(geoparser, text, "Glenrock")
     assert m.place is not None and m.place.country_code == "AU"
 
 
