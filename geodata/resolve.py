@@ -113,6 +113,10 @@ _DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _POSTAL = frozenset(AP_STATES.values()) | {"AK", "HI", "ID", "IA", "ME", "OH", "UT", "TX"}
 _CAMEL_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _INNER_CAPITAL = re.compile(r"^[A-Za-z]?[a-z]+[A-Z]")
+_COMMA_ONLY = re.compile(r"^\s*,\s*$")
+# What joins one item of a list to the next: "Washington, New York and Boston".
+_LIST_JOINT = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or)\s*$")
+_AFTER_COMMA_ABBREV = re.compile(r"^\s*,\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.\s?[A-Z]\.)|(?:[A-Z]{2})\b)")
 
 
 def _as_written(name: str) -> str:
@@ -124,10 +128,6 @@ def _as_written(name: str) -> str:
 def _letters(name: str) -> str:
     """The letters and digits of a name, accents stripped, case kept ("Hà Nội" -> "HaNoi")."""
     return "".join(c for c in unicodedata.normalize("NFKD", name) if c.isalnum())
-_COMMA_ONLY = re.compile(r"^\s*,\s*$")
-# What joins one item of a list to the next: "Washington, New York and Boston".
-_LIST_JOINT = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or)\s*$")
-_AFTER_COMMA_ABBREV = re.compile(r"^\s*,\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.\s?[A-Z]\.)|(?:[A-Z]{2})\b)")
 
 
 # Curated regions, seas and landforms have no population; their extent stands in for it, so
@@ -1008,6 +1008,7 @@ def _keep_famous_cities(groups: list[_Group], demonym_countries: set[str], prefe
 
 # A city this populous, and this many times larger than the namesake the context chose.
 FAMOUS_CITY_POPULATION = 500_000
+FAMOUS_CITY_RATIO = 20
 # ... or this populous when the name is a sports team's: clubs and colleges with teams in the
 # news are from cities.
 TEAM_CITY_POPULATION = 100_000
@@ -1058,7 +1059,8 @@ def _singular(word: str) -> str:
         if word.endswith(ending) and word[: -len(ending)] in _SPORTS_WORDS:
             return word[: -len(ending)]
     return word
-FAMOUS_CITY_RATIO = 20
+
+
 # A town smaller than this gives way to a region, sea or landform of the same name, and so
 # does a province this small in a country the text does not otherwise name.
 SMALL_TOWN_POPULATION = 10_000

@@ -7,7 +7,9 @@ One spaCy run per text. Recognition (`ingest.recognize`) and resolution
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 import importlib
 import logging
 import re
@@ -98,8 +100,7 @@ class Geoparser:
         # anything else abstains, as does a hamlet far off in a text all about one state or
         # country (most likely a village or a neighbourhood the gazetteer lacks: on the map
         # no place beats a wrong one). Rejected readings are no context for the others.
-        rejected = {id(m) for m in resolved if self._stray_part(m, resolved) or _lone_foreign_hamlet(m, resolved, text)}
-        places = _TextPlaces([m for m in resolved if id(m) not in rejected], self._is_guess)
+        rejected, places = self._firm_places(resolved, text)
         out = []
         for m in resolved:
             if id(m) in rejected:
@@ -107,7 +108,7 @@ class Geoparser:
             if m.place is None and is_facility_name(m.text):
                 m = _in_context(m, places, text)  # also "Kenyatta Avenue", unknown whole
             else:
-                m = _moved_by_text(m, places.placed, text)
+                m = _moved_by_text(m, places, text)
             out.append(m)
         return [_with_proper_compass(m, compass.get(m.start, ""), text, out) for m in out]
 
@@ -160,15 +161,21 @@ class Geoparser:
         # goes where the text puts it or to the text's focus; with neither it keeps the reading
         # ("Loudon Co." alone is still Loudon), except a street's ("Pennsylvania Avenue" alone
         # is no more in Pennsylvania than any street: it abstains).
-        words = self.gazetteer.english_words()
-        rejected = {id(m) for m in resolved if m.place is not None and (
-            self._stray_part(m, resolved) or _lone_foreign_hamlet(m, resolved, text)
-            or _a_word_not_a_town(m, text, resolved, words))}
-        places = _TextPlaces([m for m in resolved if id(m) not in rejected], self._is_guess)
+        rejected, places = self._firm_places(resolved, text, self.gazetteer.english_words())
         return [_in_context(dataclasses.replace(m, place=None, confidence=0.0) if is_street_name(m.text) else m,
                             places, text)
-                if m.place is None or id(m) in rejected else _moved_by_text(m, places.placed, text)
+                if m.place is None or id(m) in rejected else _moved_by_text(m, places, text)
                 for m in out]
+
+    def _firm_places(self, resolved: list[Mention], text: str,
+                     words: frozenset[str] = frozenset()) -> tuple[set[int], "_TextPlaces"]:
+        """Ids of the readings to reject (a stray part, a far-off hamlet, an English word read
+        as a hamlet when `words` is given), and the text's other places, which alone are
+        context for guesses and containers."""
+        rejected = {id(m) for m in resolved if m.place is not None and (
+            self._stray_part(m, resolved) or _lone_foreign_hamlet(m, resolved, text)
+            or words and _a_word_not_a_town(m, text, resolved, words))}
+        return rejected, _TextPlaces([m for m in resolved if id(m) not in rejected], self._is_guess)
 
     def _is_guess(self, mention: Mention) -> bool:
         """A name read only through a part of it: no evidence of where the text is."""
@@ -269,30 +276,43 @@ class _TextPlaces:
     """
 
     def __init__(self, resolved: list[Mention], is_guess=lambda m: False):
+        # in reading order, as the resolver returns them
         self.placed = [m for m in resolved if m.place is not None and m.kind == "place" and not is_guess(m)]
-        self.pool: list[Mention] = []
+        self._starts = [m.start for m in self.placed]
+
+    def first_after(self, end: int) -> Mention | None:
+        """The first place named at or after offset `end`."""
+        k = bisect.bisect_left(self._starts, end)
+        return self.placed[k] if k < len(self.placed) else None
+
+    @functools.cached_property
+    def _towns(self) -> tuple[list[Mention], dict[str, int], dict[str, int]]:
+        """The focus candidates with how often each is named and how much the text supports
+        it; computed on the first guess only (most texts need none)."""
+        pool: list[Mention] = []
         for classes in _CONTEXT_CLASSES:  # towns first; a state only when the text names no town
-            self.pool = [m for m in self.placed if m.place.feature_class in classes]  # type: ignore[union-attr]
-            if self.pool:
+            pool = [m for m in self.placed if m.place.feature_class in classes]  # type: ignore[union-attr]
+            if pool:
                 break
-        self.counts: dict[str, int] = {}
-        for m in self.pool:
-            self.counts[m.place.id] = self.counts.get(m.place.id, 0) + 1  # type: ignore[union-attr]
+        counts: dict[str, int] = {}
+        for m in pool:
+            counts[m.place.id] = counts.get(m.place.id, 0) + 1  # type: ignore[union-attr]
         places = [m.place for m in self.placed]
-        towns = {m.place.id: m.place for m in self.pool}  # type: ignore[union-attr]
-        self.support = {pid: _support(town, places) for pid, town in towns.items()}
+        towns = {m.place.id: m.place for m in pool}  # type: ignore[union-attr]
+        return pool, counts, {pid: _support(town, places) for pid, town in towns.items()}
 
     def focus_for(self, mention: Mention) -> Place | None:
         """The town the text is most about, seen from `mention`; None when it names none."""
-        if not self.pool:
+        pool, counts, support = self._towns
+        if not pool:
             return None
 
         def rank(m: Mention) -> tuple[int, int, int, int]:
             assert m.place is not None
             before = m.start < mention.start
-            return (self.support[m.place.id], self.counts[m.place.id], int(before), -abs(mention.start - m.start))
+            return (support[m.place.id], counts[m.place.id], int(before), -abs(mention.start - m.start))
 
-        return max(self.pool, key=rank).place
+        return max(pool, key=rank).place
 
 
 def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mention:
@@ -313,9 +333,7 @@ def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mentio
         return mention
     here = _placed_by_text(mention, places.placed, text)
     if here is not None:
-        exact = here.feature_class in ("city", "site", "admin2")
-        return dataclasses.replace(mention, place=here, confidence=PLACED_BY_TEXT_CONFIDENCE,
-                                   geo_precision=GEO_PRECISION_NEAR if exact else GEO_PRECISION_REGION)
+        return _placed_in(mention, here)
     anchor = places.focus_for(mention)
     if anchor is None:
         return mention
@@ -327,6 +345,13 @@ def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mentio
 # word or two in lower case ("cinema in", "is admitted in" is too far).
 _PLACE_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s*(?:,|\bin\b|\bat\b|\bnear\b|\boutside\b)\s*(?:the\s+)?$")
 _POSSESSIVE_BEFORE = re.compile(r"^(?:'s|’s)\s+(?:the\s+)?$")
+
+
+def _placed_in(mention: Mention, container: Place) -> Mention:
+    """`mention` placed in the container the text names, near it rather than at its point."""
+    exact = container.feature_class in ("city", "site", "admin2")
+    return dataclasses.replace(mention, place=container, confidence=PLACED_BY_TEXT_CONFIDENCE,
+                               geo_precision=GEO_PRECISION_NEAR if exact else GEO_PRECISION_REGION)
 
 
 def _placed_by_text(mention: Mention, placed: list[Mention], text: str) -> Place | None:
@@ -365,7 +390,7 @@ _LIST_OR_CLAUSE_AFTER = re.compile(
     r"until|this|last|next|where|when|while|as)\b)(?:[a-z]|['’]s\b)|['’]s\b")
 
 
-def _moved_by_text(mention: Mention, placed: list[Mention], text: str) -> Mention:
+def _moved_by_text(mention: Mention, places: _TextPlaces, text: str) -> Mention:
     """`mention` placed in the area the text puts it in, when its reading lies outside it.
 
     "August in New Orleans" is no town in California, "the OAS in Washington" no town in the
@@ -376,6 +401,14 @@ def _moved_by_text(mention: Mention, placed: list[Mention], text: str) -> Mentio
     place = mention.place
     if mention.kind != "place" or place is None or place.feature_class not in _MOVABLE_CLASSES or not text:
         return mention
+    m = places.first_after(mention.end)
+    if m is None or m.start - mention.end > 20:
+        return mention
+    gap = _INSIDE_AFTER.match(text[mention.end : m.start])
+    if gap is None or gap.group("head") and not is_facility_word(gap.group("head")):
+        return mention
+    if gap.group("comma") and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
+        return mention  # a list ("Joplin, Kansas and Oklahoma") or a clause ("Like Flint, Ohio has")
     if place.population >= NAMESAKE_TOWN_POPULATION and normalize_name(place.name) == normalize_name(mention.text):
         return mention  # a city is itself: "protest over #Gaza in the Netherlands"
     # In "X in Y" after "from", "with"... what is in Y is someone or something else ("lawmakers
@@ -383,27 +416,17 @@ def _moved_by_text(mention: Mention, placed: list[Mention], text: str) -> Mentio
     # there is still more likely a namesake ("from August in New Orleans to Le Bernardin");
     # after "of", the thing named ("a statue of St. Gregory of Narek in Vatican"). The address
     # form "X, Y" is an address after any word ("residents of Rockingham, Northamptonshire").
-    elsewhere = bool(_OF_BEFORE.search(text, max(0, mention.start - 4), mention.start)
-                     or _ELSEWHERE_BEFORE.search(text, max(0, mention.start - 12), mention.start)
-                     and place.population >= LONE_HAMLET_POPULATION)
-    for m in placed:
-        if m.start < mention.end or m.start - mention.end > 20 or m.place is None:
-            continue
-        gap = _INSIDE_AFTER.match(text[mention.end : m.start])
-        if gap is None or gap.group("head") and not is_facility_word(gap.group("head")):
-            return mention
-        if gap.group("comma") and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
-            return mention  # a list ("Joplin, Kansas and Oklahoma") or a clause ("Like Flint, Ohio has")
-        if not gap.group("comma") and elsewhere:
-            return mention
-        container = m.place
-        allowed = _COMMA_CONTAINERS if gap.group("comma") else _IN_CONTAINERS
-        if container.feature_class not in allowed or _inside(place, container):
-            return mention
-        exact = container.feature_class in ("city", "site", "admin2")
-        return dataclasses.replace(mention, place=container, confidence=PLACED_BY_TEXT_CONFIDENCE,
-                                   geo_precision=GEO_PRECISION_NEAR if exact else GEO_PRECISION_REGION)
-    return mention
+    if not gap.group("comma") and (
+            _OF_BEFORE.search(text, max(0, mention.start - 4), mention.start)
+            or _ELSEWHERE_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+            and place.population >= LONE_HAMLET_POPULATION):
+        return mention
+    container = m.place
+    assert container is not None
+    allowed = _COMMA_CONTAINERS if gap.group("comma") else _IN_CONTAINERS
+    if container.feature_class not in allowed or _inside(place, container):
+        return mention
+    return _placed_in(mention, container)
 
 
 def _inside(place: Place, container: Place) -> bool:
