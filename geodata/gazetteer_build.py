@@ -55,7 +55,7 @@ from geodata.model import haversine_km
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way records are derived changes: old files then rebuild.
-BUILD_VERSION = "18"
+BUILD_VERSION = "19"
 # Countries whose second-level divisions the news names on their own: the UK's counties, and
 # the provinces and districts of countries where conflict monitors code events by them
 # (ACLED's admin2): the Philippines, Uganda, Burkina Faso, Bangladesh, Sri Lanka, Morocco and
@@ -711,6 +711,8 @@ class _Builder:
 BIG_TOWN_POPULATION = 100_000
 BIG_TOWN_SNAP_KM = 5.0
 BIG_TOWN_SPREAD_KM = 60.0
+# ... unless that middle is this far from every town of the division.
+MIDDLE_AWAY_KM = 100.0
 
 
 def _english_word_names(conn: sqlite3.Connection) -> list[str]:
@@ -740,12 +742,21 @@ def _on_big_town(lat: float, lon: float, towns: list[tuple[float, float, int]]) 
     ...          (44.70, -73.45, 20_000), (42.10, -75.91, 44_000)]
     >>> _on_big_town(40.7128, -74.0060, towns), _on_big_town(43.0, -75.5, towns)
     (True, False)
+
+    A division in pieces keeps its capital: the middle of Puducherry's enclaves lies in
+    Tamil Nadu.
+
+    >>> enclaves = [(11.93, 79.83, 650_000), (10.92, 79.84, 90_000), (11.70, 75.53, 40_000), (16.73, 82.21, 35_000)]
+    >>> _on_big_town(11.93, 79.83, enclaves)
+    False
     """
     if len(towns) < 3:
         return False
     if not any(t[2] >= BIG_TOWN_POPULATION and haversine_km(lat, lon, t[0], t[1]) <= BIG_TOWN_SNAP_KM for t in towns):
         return False
     mid = _middle(towns)
+    if min(haversine_km(mid[0], mid[1], t[0], t[1]) for t in towns) > MIDDLE_AWAY_KM:
+        return False  # a division in pieces (Puducherry's enclaves, Valparaíso's islands): its middle lies outside it
     return haversine_km(lat, lon, mid[0], mid[1]) > BIG_TOWN_SPREAD_KM
 
 

@@ -87,6 +87,9 @@ W_CONTAINED = 5.0
 OUTER_PRIOR_SHARE = 0.25  # of the container's prior, when "X, Y" has readings in several Ys
 TOP_CANDIDATES = 5
 LOOKUP_LIMIT = 25
+# A place this big is what a longer name that starts with its name refers to, wherever the
+# text is ("New York Auto Show", "Dubai World Cup").
+WORLD_CITY_POPULATION = 1_000_000
 CACHE_SIZE = 50_000
 
 # AP style state abbreviations ("Gainesville, Ga.") -> postal code, the GeoNames admin1 code.
@@ -266,6 +269,13 @@ class Resolver:
         if hit is not None:
             return hit
         places = list(self.gazetteer.lookup(name, limit=LOOKUP_LIMIT))
+        if not places and _ABBREVIABLE.search(surface):
+            # "Saint Croix County" is "St. Croix County", "St. Marc" is Saint-Marc: names are
+            # written both ways and the gazetteer often has one. Only a town's or a county's
+            # own name: "St. Patrick" alone is the saint, not a parish of Grenada.
+            other = _other_spelling(surface)
+            places = [p for p in self.gazetteer.lookup(other, limit=LOOKUP_LIMIT)
+                      if p.feature_class in ("city", "admin2") and _norm_key(p.name) == _norm_key(other)]
         if places and " " not in surface and _INNER_CAPITAL.match(surface):
             # A word capitalised inside ("MoD", "PwC") is an acronym or a brand unless a place
             # is written so ("BiH", "SoCal", "eThekwini") or its own name begins with it in any
@@ -353,12 +363,12 @@ class Resolver:
         for size in range(len(words) - 1, 0, -1):
             for start in range(0, len(words) - size + 1):
                 part = words[start : start + size]
-                if any(w.casefold() not in _DROPPABLE_LEADING for w in words[:start]):
+                if any(w.casefold() not in _DROPPABLE_LEADING for w in words[:start]) \
+                        and not _address_after_facility(words, start, size):
                     continue  # "Fort Hood" is not "Hood", "Lake Victoria" not "Victoria"
                 if all(_bare(w) in _GENERIC_WORDS or not w[:1].isupper() for w in part):
                     continue
-                if _bare(part[0]) in _GENERIC_WORDS or _bare(part[-1]) in _GENERIC_WORDS:
-                    continue
+                generic_edge = _bare(part[0]) in _GENERIC_WORDS or _bare(part[-1]) in _GENERIC_WORDS
                 if all(_bare(w) in _DROPPABLE_LEADING for w in part):
                     continue  # "Imperial Russia" is not Imperial, Peru
                 if size == 1 and _bare(part[0]) in _FACILITY_HEADS and start + 1 < len(words) \
@@ -366,6 +376,8 @@ class Resolver:
                     continue  # "Bank of England" is not Bank, Wales
                 found = tuple(p for p in self.gazetteer.lookup(" ".join(part), limit=LOOKUP_LIMIT)
                               if self._allowed(p) and (p.feature_class != "city" or p.population >= 1000))
+                if generic_edge and not any(p.population >= WORLD_CITY_POPULATION for p in found):
+                    continue  # "New Hall", "Park Lane"; but "New York Auto Show" is New York's
                 if found:
                     return found
         return ()
@@ -659,7 +671,7 @@ def is_facility_word(word: str) -> bool:
 _BODY_HEADS = frozenset(
     """bank commission council ministry senate parliament assembly government congress
     court police army navy university party agency bureau department authority
-    federation league""".split()
+    federation league reserve""".split()
 )
 # ... except the bodies that stand abroad by definition.
 _ABROAD_HEADS = frozenset({"embassy", "consulate", "mission", "delegation"})
@@ -765,6 +777,37 @@ def _in_list_of_cities(text: str, spans: Sequence[SpanLike], groups: Sequence[_G
 LIST_CITY_POPULATION = 1_000_000
 # ... when the next item of the list is a town at least this large.
 LARGE_CITY_POPULATION = 100_000
+
+
+# Words of names written in full or abbreviated, before another word: "Saint Croix County"
+# and "St. Croix County", "Fort Worth" and "Ft. Worth". ("Main St" is a street.)
+_WRITTEN_SHORT = {"Saint": "St.", "Sainte": "Ste.", "Mount": "Mt.", "Fort": "Ft."}
+_WRITTEN_FULL = {short.rstrip("."): word for word, short in _WRITTEN_SHORT.items()}
+_ABBREVIABLE = re.compile(r"\b(Saint|Sainte|Mount|Fort|St|Ste|Mt|Ft)\b\.?(?= \w)")
+
+
+def _other_spelling(name: str) -> str:
+    """`name` with its abbreviable words written the other way.
+
+    >>> _other_spelling("Saint Croix County"), _other_spelling("Mt. Pleasant")
+    ('St. Croix County', 'Mount Pleasant')
+    """
+    return _ABBREVIABLE.sub(lambda m: _WRITTEN_SHORT.get(m.group(1)) or _WRITTEN_FULL[m.group(1)], name)
+
+
+def _address_after_facility(words: list[str], start: int, size: int) -> bool:
+    """True when the part closes the name right after a word for a building or an
+    institution that itself follows a name: the place the building is in ("British Embassy
+    Tokyo", "Robinson College Cambridge"), not a namesake inside another name ("Fort Hood",
+    "Lake Victoria", the football club "Club America").
+
+    >>> _address_after_facility("British Embassy Tokyo".split(), 2, 1)
+    True
+    >>> _address_after_facility("Fort Hood".split(), 1, 1), _address_after_facility("Club America".split(), 1, 1)
+    (False, False)
+    """
+    return start > 1 and start + size == len(words) and _bare(words[start - 1]) in _FACILITY_HEADS \
+        and words[start - 1][:1].isupper()
 
 
 def _bare(word: str) -> str:

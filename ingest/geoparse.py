@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from geodata.gazetteer import normalize_name
 from geodata.model import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, Article, Incident, Mention, Place
-from geodata.resolve import (Resolver, haversine_km, is_facility_name, is_facility_word, is_public_body,
+from geodata.resolve import (WORLD_CITY_POPULATION, Resolver, haversine_km, is_facility_name, is_facility_word, is_public_body,
                              is_street_name)
 from ingest.doctext import doc_text
 from ingest.nlp import EVENT_NOUNS, load_nlp, sentence_index
@@ -200,6 +200,9 @@ class Geoparser:
                 return True  # "Pennsylvania Avenue" is no more in Pennsylvania than any street
             if is_public_body(mention.text):
                 return False  # "Bank of Japan", "Arizona State University": the body's own jurisdiction
+        if place.feature_class == "city" and place.population >= WORLD_CITY_POPULATION \
+                and not is_facility_name(mention.text) and self._named_first(place, mention.text):
+            return False  # a world city names its events and teams: "New York Auto Show", "Dubai World Cup"
         others = [m.place for m in resolved if m.place is not None and m.kind == "place" and not self._is_guess(m)]
         if not others:
             return True
@@ -208,6 +211,12 @@ class Geoparser:
                                                or all(p.country_code != place.country_code for p in others)):
             limit = FACILITY_STRAY_KM
         return all(haversine_km(place.lat, place.lon, p.lat, p.lon) > limit for p in others)
+
+    def _named_first(self, place: Place, name: str) -> bool:
+        """True when `name` starts with a name of `place` ("New York Auto Show")."""
+        words = name.split()
+        return any(p.id == place.id for k in range(1, len(words))
+                   for p in self.gazetteer.lookup(" ".join(words[:k]), limit=5))
 
     def parse_article(self, article: Article) -> tuple[list[Mention], list[Incident]]:
         """Mentions and incidents of one article, from one spaCy run.

@@ -235,6 +235,12 @@ def test_admin1_point_is_not_its_big_city(gazetteer):
     assert haversine_km(state.lat, state.lon, 40.71, -74.01) > 150  # not New York City
 
 
+def test_a_division_in_pieces_keeps_its_capital_as_its_point(gazetteer):
+    """The middle of Puducherry's enclaves lies in Tamil Nadu, outside the territory."""
+    territory = gazetteer.lookup("Puducherry", feature_classes=("admin1",))[0]
+    assert haversine_km(territory.lat, territory.lon, 11.93, 79.83) < 20
+
+
 def test_curated_place_aliases(gazetteer):
     assert gazetteer.lookup("SF")[0].name == "San Francisco"
 

@@ -252,6 +252,27 @@ def test_a_part_with_a_facility_or_era_word_still_finds_the_place(resolver, name
     assert resolver.candidates(name)[0].name == expected
 
 
+@pytest.mark.parametrize("name, expected", [
+    ("British Embassy Tokyo", "Tokyo"), ("Presbyterian Hospital Dallas", "Dallas"),
+])
+def test_a_place_after_a_building_word_is_where_the_building_is(resolver, name, expected):
+    assert resolver.candidates(name)[0].name == expected
+
+
+@pytest.mark.parametrize("name, expected", [("New York Auto Show", "New York City"), ("New Hall Farm", None)])
+def test_a_world_city_starting_a_longer_name_is_found_though_its_first_word_is_generic(resolver, name, expected):
+    found = resolver.candidates(name)
+    assert (found[0].name if found else None) == expected
+
+
+@pytest.mark.parametrize("written, gazetteer_name", [
+    ("Saint Croix County", "St. Croix County"), ("Ft. Lauderdale", "Fort Lauderdale"),
+])
+def test_a_name_is_found_written_in_full_or_abbreviated(resolver, written, gazetteer_name):
+    found = resolver.candidates(written)
+    assert found and found[0].name == gazetteer_name and resolver.has_name(written)
+
+
 def test_a_mexican_city_is_found_without_ciudad(resolver):
     m = resolve_one(resolver, "Smugglers crossed between Juarez, Mexico and El Paso.", "Juarez", "Mexico", "El Paso")
     assert m.place.name == "Ciudad Juárez"

@@ -307,6 +307,13 @@ def test_a_town_named_like_a_landmark_keeps_its_reading_when_its_state_is_named(
     assert (m.text, m.place.feature_class, m.place.admin1) == ("White House", "city", "Tennessee")
 
 
+def test_a_world_city_naming_an_event_is_the_city_wherever_the_text_is(geoparser):
+    """"The New York Auto Show" in a story from Bowling Green is in New York, not a guess at
+    the text's town; a small town is no such evidence ("the Lincoln Memorial")."""
+    text = "Cadillac's president spoke at the New York Auto Show; the plant in Bowling Green, Kentucky, waits."
+    assert resolve_given(geoparser, text, "New York Auto Show").place.name == "New York City"
+
+
 def test_parts_of_a_landmark_are_the_landmark_on_gold_spans(geoparser):
     """"The West Wing" is inside the White House, not Wing, Buckinghamshire."""
     text = "Many in the West Wing believed that Kelly's attempt had failed."
@@ -323,6 +330,8 @@ def test_parts_of_a_landmark_are_the_landmark_on_gold_spans(geoparser):
     ("In light of recent events, the Mexican Senate condemned the remarks made in Texas.", "Mexican Senate", "Mexico"),
     ("Phil Klotzbach, a scientist at Arizona State University, spoke in Los Angeles.",
      "Arizona State University", "Arizona"),
+    ("Aberdeen Asset Management expects the US Federal Reserve to tighten again.", "US Federal Reserve",
+     "United States"),
 ])
 def test_a_public_body_is_placed_in_its_own_jurisdiction(geoparser, text, name, where):
     """A central bank, a commission or a state university belongs to the country or state it
