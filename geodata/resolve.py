@@ -651,7 +651,7 @@ _GENERIC_WORDS = frozenset(
 # Words that make a name a building, a street or an institution. Before one, a town's name
 # is often a namesake ("Carnegie Library", "Rogers Centre"), not the address.
 _FACILITY_HEADS = frozenset(
-    """street road rd avenue ave boulevard blvd lane drive way court terrace
+    """street road rd avenue ave boulevard blvd lane drive way court terrace place crescent
     highway parkway square plaza library inn hotel motel hospital clinic church cathedral
     basilica chapel mosque temple synagogue school academy college university institute
     elementary middle high centre center stadium arena club mall market station airport
@@ -691,7 +691,7 @@ def is_public_body(name: str) -> bool:
 # Streets are named after states and countries everywhere ("Pennsylvania Avenue" is in
 # Washington, "Avenue of the Americas" in New York).
 _STREET_HEADS = frozenset(
-    "street st road rd avenue ave boulevard blvd lane drive highway parkway square plaza".split()
+    "street st road rd avenue ave boulevard blvd lane drive highway parkway square plaza place crescent".split()
 )
 
 

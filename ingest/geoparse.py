@@ -353,6 +353,8 @@ def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mentio
 # What lies between a building and the place named after it: "in", "at", a comma, perhaps a
 # word or two in lower case ("cinema in", "is admitted in" is too far).
 _PLACE_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s*(?:,|\bin\b|\bat\b|\bnear\b|\boutside\b)\s*(?:the\s+)?$")
+# ... or a clause about the building that names its town: "the hospital where he is treated in".
+_WHERE_IN_AFTER = re.compile(r"^\s*,?\s+where\s+[^.;,:!?]*?\bin\s+(?:the\s+)?$")
 _POSSESSIVE_BEFORE = re.compile(r"^(?:'s|’s)\s+(?:the\s+)?$")
 
 
@@ -369,7 +371,12 @@ def _placed_by_text(mention: Mention, placed: list[Mention], text: str) -> Place
     if not text:
         return None
     for m in placed:
+        if m.start >= mention.end and m.start - mention.end <= 40 \
+                and _WHERE_IN_AFTER.match(text[mention.end : m.start]) and is_facility_name(mention.text):
+            return m.place  # "the Alder Hey Children's Hospital, where Alfie is admitted in Liverpool"
         if m.start >= mention.end and m.start - mention.end <= 20 and _PLACE_AFTER.match(text[mention.end : m.start]):
+            if text[mention.end : m.start].strip() == "," and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
+                return None  # "Beyond Madinaty, Liverpool have other academies": Y starts a clause
             return m.place
         if m.end <= mention.start and mention.start - m.end <= 8 and _POSSESSIVE_BEFORE.match(text[m.end : mention.start]):
             return m.place
@@ -408,7 +415,11 @@ def _moved_by_text(mention: Mention, places: _TextPlaces, text: str) -> Mention:
     container, at the confidence of a place placed by text; readings inside the container
     ("Paris, Texas", "Aleppo in Syria") are untouched."""
     place = mention.place
-    if mention.kind != "place" or place is None or place.feature_class not in _MOVABLE_CLASSES or not text:
+    if mention.kind != "place" or place is None or not text:
+        return mention
+    if place.feature_class in _JURISDICTION_CLASSES:
+        return _body_in_its_town(mention, places, text)
+    if place.feature_class not in _MOVABLE_CLASSES:
         return mention
     m = places.first_after(mention.end)
     if m is None or m.start - mention.end > 20:
@@ -436,6 +447,29 @@ def _moved_by_text(mention: Mention, places: _TextPlaces, text: str) -> Mention:
     if container.feature_class not in allowed or _inside(place, container):
         return mention
     return _placed_in(mention, container)
+
+
+_JURISDICTION_CLASSES = ("country", "admin1")
+# Between a public body and its town: "University of California, Los Angeles", "California
+# State University at San Marcos", "the Bank of Japan in Tokyo".
+_BODY_TOWN_GAP = re.compile(r"^\s*(?:,|\bin\b|\bat\b)\s*$")
+
+
+def _body_in_its_town(mention: Mention, places: _TextPlaces, text: str) -> Mention:
+    """A public body read as its jurisdiction ("University of California" -> California)
+    placed at the town of that jurisdiction the text names right after it."""
+    place = mention.place
+    assert place is not None
+    if not is_public_body(mention.text) or normalize_name(mention.text) == normalize_name(place.name):
+        return mention
+    m = places.first_after(mention.end)
+    if m is None or m.start - mention.end > 5 or not _BODY_TOWN_GAP.match(text[mention.end : m.start]):
+        return mention
+    town = m.place
+    assert town is not None
+    if town.feature_class != "city" or not _inside(town, place):
+        return mention
+    return _placed_in(mention, town)
 
 
 def _inside(place: Place, container: Place) -> bool:

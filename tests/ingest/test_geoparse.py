@@ -307,6 +307,40 @@ def test_a_town_named_like_a_landmark_keeps_its_reading_when_its_state_is_named(
     assert (m.text, m.place.feature_class, m.place.admin1) == ("White House", "city", "Tennessee")
 
 
+@pytest.mark.parametrize("text, name, where", [
+    ("Felipe Caro, a professor at the University of California, Los Angeles, studies Zara.",
+     "University of California", "Los Angeles"),
+    ("He was accepted to California State University at San Marcos, TMZ reported.",
+     "California State University", "San Marcos"),
+])
+def test_a_public_body_followed_by_its_town_is_in_that_town(geoparser, text, name, where):
+    m = resolve_given(geoparser, text, name)
+    assert (m.place.name, m.place.admin1) == (where, "California")
+
+
+def test_a_town_that_starts_a_clause_is_not_where_the_name_before_it_is(geoparser):
+    """"Beyond Madinaty, Liverpool have other academies": the club is the subject; Madinaty
+    is in Cairo, not in Liverpool."""
+    text = ("Boys train on a field in Cairo's gated suburb of Madinaty. "
+            "Beyond Madinaty, Liverpool have other academy branches in New Cairo.")
+    start = text.index("Madinaty", text.index("Beyond"))
+    (m,) = geoparser.resolve_spans(text, [(start, start + len("Madinaty"))])
+    assert m.place.name == "Cairo"
+
+
+@pytest.mark.parametrize("text, name, where", [
+    ("He launched the album at the Dublin venue No 25, Fitzwilliam Place, before touring London.",
+     "Fitzwilliam Place", "Dublin"),
+    ("A judge in London ruled on Friday, and protesters marched in London. Doctors at the Alder Hey "
+     "Children's Hospital where Alfie is admitted in Liverpool went to court.", "Alder Hey Children's Hospital",
+     "Liverpool"),
+])
+def test_a_street_or_a_building_is_in_the_town_the_text_puts_it(geoparser, text, name, where):
+    """A street named after a town ("Fitzwilliam Place") is in the text's town, not in the
+    namesake; a building is in the town a clause about it names."""
+    assert resolve_given(geoparser, text, name).place.name == where
+
+
 def test_a_world_city_naming_an_event_is_the_city_wherever_the_text_is(geoparser):
     """"The New York Auto Show" in a story from Bowling Green is in New York, not a guess at
     the text's town; a small town is no such evidence ("the Lincoln Memorial")."""
