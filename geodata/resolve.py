@@ -294,6 +294,14 @@ class Resolver:
             places += [p for p in self.gazetteer.lookup(spaced, limit=LOOKUP_LIMIT)
                        if p.id not in known and _letters(written.get(p.id, p.name)).casefold() == letters]
             places.sort(key=lambda p: -prior(p))
+        if places and _may_be_a_bare_county(surface, places):
+            # US local news names counties bare ("DeKalb", "Sarpy", "Walton"): the county is
+            # a reading too, weaker than a town of the very name (see `_priors`)
+            known = {p.id for p in places}
+            for kind in _COUNTY_WORDS:
+                places += [p for p in self.gazetteer.lookup(f"{surface} {kind}", feature_classes=("admin2",),
+                                                            limit=LOOKUP_LIMIT)
+                           if p.id not in known and p.country_code == "US"]
         abbrev = AP_STATES.get(key.replace(" ", ""))
         bare = name.strip().replace(".", "")
         if abbrev is None and len(bare) == 2 and bare.isupper() and bare in _POSTAL:
@@ -484,6 +492,7 @@ class Resolver:
             span_groups.append(group)
 
         self._apply_containment(text, spans, span_groups)
+        _keep_bare_counties_of_named_states(list(groups.values()))
         demonym_places = [p for p in (self.demonym(s.text) for s in spans if s.kind == "demonym") if p is not None]
         all_groups = list(groups.values())
         self._score(all_groups, demonym_places)
@@ -853,6 +862,11 @@ W_CAPITAL = 2.4
 # A town found only through one of its alternate names ("Paris" for Swainsboro, Georgia) is
 # a weak reading of the name.
 W_ALIAS = 1.2
+# ... and a county read off its bare name ("DeKalb" for DeKalb County) is weaker than a town
+# of the very name, unless the text is about the county's state.
+W_BARE_COUNTY = 1.2
+# A name with a city this big is not read as a county's ("York", "Medina").
+NAMESAKE_CITY_POPULATION = 100_000
 # A town known by a name only through its alternate names, and smaller than this, is no
 # reading of the name at all unless the text is about its country.
 WEAK_ALIAS_POPULATION = 250_000
@@ -910,6 +924,8 @@ def _priors(candidates: Sequence[Place], query: str = "") -> tuple[float, ...]:
         name = _norm_key(p.name)
         if query and not _same_name(name, query):
             priors[k] -= W_ALIAS  # also a province: "West Coast" is not Western Australia's name
+        elif query and p.feature_class == "admin2" and name in _bare_county_names(query):
+            priors[k] -= W_BARE_COUNTY
         if p.feature_class == "admin1":
             continue
         # candidates come most populous first: only the largest namesake is the capital
@@ -942,6 +958,9 @@ def _pair_bonus(groups: list[_Group]) -> None:
     """Give every town or county reading that lies in or at a county reading of another name
     in the text, or in a state the text names, a bonus of W_PAIR."""
     locals_ = [(g, p) for g in groups for p in g.candidates if p.feature_class in _PAIR_CLASSES]
+    # a county read off a bare name ("Washington" as Washington County) is no evidence for the
+    # towns in it ("Boston" and "Houston", Pennsylvania), though a town in the text is for it
+    givers = [(h, q) for h, q in locals_ if not _county_of_bare_name(h, q)]
     # a state counts when it is what its name mainly means ("Texas"), not a namesake reading
     # ("Mexico City" the federal entity, "Upper West" for "WA")
     states = [(g, g.candidates[k]) for g in groups if g.candidates
@@ -952,7 +971,7 @@ def _pair_bonus(groups: list[_Group]) -> None:
     for g, p in locals_:
         if len(g.candidates) < 2 or p.id in g.pair_bonus:
             continue
-        for h, q in locals_:
+        for h, q in givers:
             # a county is one side of the pair: two towns that share names with other towns
             # ("Toronto" and "Boston", Ohio) meet by chance too often
             # and a town in the division named after it ("Paris" in the département of Paris,
@@ -967,6 +986,45 @@ def _pair_bonus(groups: list[_Group]) -> None:
             # the county around the town does ("Palestine" with "Anderson County", Texas).
             if g.candidates[0].feature_class != "country" and any(h is not g and within(p, q) for h, q in states):
                 g.pair_bonus[p.id] = W_PAIR
+
+
+def _may_be_a_bare_county(name: str, places: Sequence[Place]) -> bool:
+    """True when a one-word name may also stand for a US county named after it: not a word
+    like "Lake", not the own name of a city of 100,000 or more ("York" is the city; "Walton"
+    is no name of Model Town, Lahore, but an alias), and not a name that is already a
+    county's own ("Somerset")."""
+    key = _norm_key(name)
+    return name[:1].isupper() and " " not in name and _bare(name) not in _GENERIC_WORDS and not any(
+        p.feature_class == "city" and p.population >= NAMESAKE_CITY_POPULATION and _same_name(_norm_key(p.name), key)
+        or p.feature_class == "admin2" and _norm_key(p.name) == key for p in places)
+
+
+def _bare_county_names(key: str) -> tuple[str, ...]:
+    """The keys of the counties a bare name may stand for: "dekalb" -> "dekalb county", ..."""
+    return tuple(f"{key} {w.casefold()}" for w in _COUNTY_WORDS)
+
+
+def _keep_bare_counties_of_named_states(groups: list[_Group]) -> None:
+    """Drop the readings of bare names as counties ("Walton" as Walton County) outside the
+    states the text names: "Walton" with "Atlanta, Georgia" may be Walton County, Georgia,
+    and "Medina" beside "Mecca" is no county of Ohio."""
+    # a state or a county named as such, or an address pinned to a state ("Atlanta, Georgia")
+    named = {_admin1_key(g.candidates[k]) for g in groups if g.candidates
+             for k in [max(range(len(g.priors)), key=g.priors.__getitem__)]
+             if g.candidates[k].feature_class in ("admin1", "admin2") and not _county_of_bare_name(g, g.candidates[k])}
+    named |= {_admin1_key(g.pinned) for g in groups if g.pinned is not None}
+    for g in groups:
+        if g.pinned is not None or g.partial:
+            continue  # (a name known only as a county's stays one: "Preble" is Preble County)
+        keep = [k for k, p in enumerate(g.candidates) if not _county_of_bare_name(g, p) or _admin1_key(p) in named]
+        if len(keep) < len(g.candidates):
+            g.candidates = tuple(g.candidates[k] for k in keep)
+            g.priors = tuple(g.priors[k] for k in keep)
+
+
+def _county_of_bare_name(g: _Group, place: Place) -> bool:
+    """True for a county read off its bare name ("DeKalb" as DeKalb County)."""
+    return place.feature_class == "admin2" and _norm_key(place.name) in _bare_county_names(g.key)
 
 
 FOCUS_SATURATION = 0.0  # 0: share of the other places; >0: evidence count that saturates

@@ -476,3 +476,31 @@ def test_a_budget_story_with_a_season_and_points_is_no_game_report(resolver):
             "counted hot points in the foothills, and crews worked with Louisville residents.")
     place = resolve_one(resolver, text, "Louisville", "Colorado").place
     assert place is not None and place.admin1 == "Colorado"
+
+
+# ------------------------------------------------------------------ counties named bare
+
+@pytest.mark.parametrize("text, name", [
+    ("Deputies in Walton and Barrow closed roads east of Atlanta, Georgia.", "Walton"),
+    ("Deputies in Walton and Barrow closed roads east of Atlanta, Georgia.", "Barrow"),
+    ("Schools in DeKalb and Gwinnett stay closed, Atlanta, Georgia officials said.", "DeKalb"),
+])
+def test_a_county_named_bare_in_a_state_s_local_news_is_the_county(resolver, text, name):
+    """US local news writes "Walton" for Walton County; in a Georgia story it is the county,
+    not Walton, Kentucky, or Barrow, Alaska."""
+    names = [n for n in ("Walton", "Barrow", "DeKalb", "Gwinnett", "Atlanta", "Georgia") if n in text]
+    m = resolve_one(resolver, text, *names, target=name)
+    assert (m.place.feature_class, m.place.admin1) == ("admin2", "Georgia")
+    assert m.place.name == f"{name} County"
+
+
+@pytest.mark.parametrize("text, names, name, expected", [
+    ("Flooding in York closed roads across Yorkshire.", ("York", "Yorkshire"), "York", "GB"),
+    ("After stops in Washington, New York and Boston, the prince flew to Houston.",
+     ("Washington", "New York", "Boston", "Houston"), "Houston", "Texas"),
+])
+def test_a_county_read_off_a_bare_name_does_not_move_cities(resolver, text, names, name, expected):
+    """A city of 100,000 ("York") is what its name means, and a county read off another bare name
+    ("Washington" County, Pennsylvania) is no evidence for the towns in it (Houston, PA)."""
+    m = resolve_one(resolver, text, *names, target=name)
+    assert expected in (m.place.country_code, m.place.admin1) and m.place.feature_class == "city"
