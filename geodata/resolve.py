@@ -687,6 +687,12 @@ _ABROAD_HEADS = frozenset({"embassy", "consulate", "mission", "delegation"})
 _JURISDICTION_CLASSES = ("country", "admin1", "region")
 
 
+def is_body_word(word: str) -> bool:
+    """True for a word for a public body ("Congress", "Parliament"): "in Congress" is no
+    place, whatever hamlet bears the name."""
+    return _bare(word) in _BODY_HEADS
+
+
 def is_public_body(name: str) -> bool:
     """True for the name of a public body: a bank, a ministry, a university...
 
@@ -988,15 +994,20 @@ def _pair_bonus(groups: list[_Group]) -> None:
                 g.pair_bonus[p.id] = W_PAIR
 
 
+_NEVER_A_BARE_COUNTY = ("country", "water", "region", "landform")
+
+
 def _may_be_a_bare_county(name: str, places: Sequence[Place]) -> bool:
     """True when a one-word name may also stand for a US county named after it: not a word
     like "Lake", not the own name of a city of 100,000 or more ("York" is the city; "Walton"
     is no name of Model Town, Lahore, but an alias), and not a name that is already a
-    county's own ("Somerset")."""
+    county's own ("Somerset"), nor of a country, a sea or a region ("the Atlantic" is the
+    ocean, not Atlantic County)."""
     key = _norm_key(name)
     return name[:1].isupper() and " " not in name and _bare(name) not in _GENERIC_WORDS and not any(
         p.feature_class == "city" and p.population >= NAMESAKE_CITY_POPULATION and _same_name(_norm_key(p.name), key)
-        or p.feature_class == "admin2" and _norm_key(p.name) == key for p in places)
+        or p.feature_class == "admin2" and _norm_key(p.name) == key
+        or p.feature_class in _NEVER_A_BARE_COUNTY for p in places)
 
 
 def _bare_county_names(key: str) -> tuple[str, ...]:

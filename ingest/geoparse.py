@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from geodata.gazetteer import normalize_name
 from geodata.model import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, Article, Incident, Mention, Place
-from geodata.resolve import (WORLD_CITY_POPULATION, Resolver, haversine_km, is_facility_name, is_facility_word, is_public_body,
-                             is_street_name)
+from geodata.resolve import (WORLD_CITY_POPULATION, Resolver, haversine_km, is_body_word, is_facility_name,
+                             is_facility_word, is_public_body, is_street_name)
 from ingest.doctext import doc_text
 from ingest.nlp import EVENT_NOUNS, load_nlp, sentence_index
 from ingest.recognize import PlaceSpan, recognize, span_from_offsets
@@ -575,8 +575,10 @@ def _a_word_not_a_town(mention: Mention, text: str, resolved: list[Mention], wor
             or not mention.text[:1].isupper() or normalize_name(mention.text) not in words:
         return False
     before = _LAST_WORD.search(text, max(0, mention.start - 64), mention.start)
-    if before is not None and before.group(1).lower() in _PLACE_CUES:
-        return False
+    if before is not None and before.group(1).lower() in _PLACE_CUES and not is_body_word(mention.text) \
+            and not _abroad(place, mention, resolved):
+        return False  # "in Superior" is the town; "in Congress" is no Congress, Arizona, and
+        # "at Grand and State" in Chicago no Grand, Ivory Coast
     for other in resolved:
         p = other.place
         if other is mention or p is None or other.kind != "place" or other.text == mention.text:
@@ -586,6 +588,13 @@ def _a_word_not_a_town(mention: Mention, text: str, resolved: list[Mention], wor
         if p.feature_class in ("city", "admin2") and haversine_km(p.lat, p.lon, place.lat, place.lon) <= SUPPORT_KM:
             return False
     return True
+
+
+def _abroad(place: Place, mention: Mention, resolved: list[Mention]) -> bool:
+    """True when the text names other places, none of them in `place`'s country."""
+    others = [m.place for m in resolved if m is not mention and m.place is not None and m.kind == "place"
+              and m.text != mention.text]
+    return bool(others) and all(p.country_code != place.country_code for p in others)
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t-]+$")

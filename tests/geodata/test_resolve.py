@@ -504,3 +504,8 @@ def test_a_county_read_off_a_bare_name_does_not_move_cities(resolver, text, name
     ("Washington" County, Pennsylvania) is no evidence for the towns in it (Houston, PA)."""
     m = resolve_one(resolver, text, *names, target=name)
     assert expected in (m.place.country_code, m.place.admin1) and m.place.feature_class == "city"
+
+
+@pytest.mark.parametrize("name", ["Atlantic", "Lake", "York"])
+def test_an_ocean_a_word_or_a_city_is_never_read_as_a_county_of_its_name(resolver, name):
+    assert not any(p.name in (f"{name} County", f"{name} Parish") for p in resolver.candidates(name))

@@ -434,6 +434,19 @@ def test_an_english_word_is_no_small_town_without_a_cue(geoparser, text, word):
     assert word not in [m.text for m in geoparser.geoparse(text)]
 
 
+def test_an_english_word_abroad_is_no_town_even_after_a_preposition(geoparser):
+    """"At Grand and State" in a Chicago story is a corner, not Grand, Ivory Coast."""
+    text = "Police in Chicago said he fled to the subway platform at Grand and State on the Near North Side."
+    assert "Grand" not in [m.text for m in geoparser.geoparse(text) if m.place is not None]
+    assert resolve_given(geoparser, text, "Grand").place.country_code == "US"
+
+
+def test_a_public_body_after_a_preposition_is_no_town(geoparser):
+    """"Concerns in Congress" are in Washington, not in Congress, Arizona (2,000 people)."""
+    text = "The sale, announced in Washington, comes amid concerns in Congress about the war."
+    assert resolve_given(geoparser, text, "Congress").place.name == "Washington"
+
+
 @pytest.mark.parametrize("text", [
     "Police in Superior said the road was closed.",            # a preposition of place
     "A Superior man was arrested, Wisconsin police said.",   # its state
