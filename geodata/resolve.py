@@ -368,15 +368,22 @@ class Resolver:
         if found:
             return found
         words = name.split()
+        # the town a building's name closes with is where it is, whatever city the name
+        # starts with ("New York University Abu Dhabi", "British Embassy Tokyo")
+        for size in range(len(words) - 2, 0, -1):
+            start = len(words) - size
+            if _address_after_facility(words, start, size):
+                found = tuple(p for p in self.gazetteer.lookup(" ".join(words[start:]), limit=LOOKUP_LIMIT)
+                              if self._allowed(p) and p.feature_class in ("city", "admin2"))
+                if found:
+                    return found
         for size in range(len(words) - 1, 0, -1):
             for start in range(0, len(words) - size + 1):
                 part = words[start : start + size]
-                if any(w.casefold() not in _DROPPABLE_LEADING for w in words[:start]) \
-                        and not _address_after_facility(words, start, size):
+                if any(w.casefold() not in _DROPPABLE_LEADING for w in words[:start]):
                     continue  # "Fort Hood" is not "Hood", "Lake Victoria" not "Victoria"
                 if all(_bare(w) in _GENERIC_WORDS or not w[:1].isupper() for w in part):
                     continue
-                generic_edge = _bare(part[0]) in _GENERIC_WORDS or _bare(part[-1]) in _GENERIC_WORDS
                 if all(_bare(w) in _DROPPABLE_LEADING for w in part):
                     continue  # "Imperial Russia" is not Imperial, Peru
                 if size == 1 and _bare(part[0]) in _FACILITY_HEADS and start + 1 < len(words) \
@@ -384,8 +391,14 @@ class Resolver:
                     continue  # "Bank of England" is not Bank, Wales
                 found = tuple(p for p in self.gazetteer.lookup(" ".join(part), limit=LOOKUP_LIMIT)
                               if self._allowed(p) and (p.feature_class != "city" or p.population >= 1000))
-                if generic_edge and not any(p.population >= WORLD_CITY_POPULATION for p in found):
-                    continue  # "New Hall", "Park Lane"; but "New York Auto Show" is New York's
+                if _bare(part[0]) in _GENERIC_WORDS or _bare(part[-1]) in _GENERIC_WORDS:
+                    # "New Hall", "Park Lane", "Golden State Freeway" are no places, but "New
+                    # York Auto Show" is a world city's
+                    joined = _norm_key(" ".join(part))
+                    if any(p.feature_class == "admin2" and _norm_key(p.name) == joined for p in found):
+                        return ()  # "Santa Cruz County Sheriff": the county's office, no shorter name's
+                    found = tuple(p for p in found if p.feature_class == "city" and p.population >= WORLD_CITY_POPULATION
+                                  and f"{_norm_key(p.name)} ".startswith(f"{joined} "))
                 if found:
                     return found
         return ()
@@ -680,8 +693,10 @@ def is_facility_word(word: str) -> bool:
 _BODY_HEADS = frozenset(
     """bank commission council ministry senate parliament assembly government congress
     court police army navy university party agency bureau department authority
-    federation league reserve""".split()
+    federation league""".split()
 )
+# ... and bodies named by two words, one of which alone would name a park ("Nature Reserve").
+_BODY_PHRASES = ("federal reserve", "reserve bank")
 # ... except the bodies that stand abroad by definition.
 _ABROAD_HEADS = frozenset({"embassy", "consulate", "mission", "delegation"})
 _JURISDICTION_CLASSES = ("country", "admin1", "region")
@@ -700,7 +715,8 @@ def is_public_body(name: str) -> bool:
     (True, False)
     """
     words = name.split()
-    return len(words) > 1 and any(_bare(w) in _BODY_HEADS for w in words)
+    return len(words) > 1 and (any(_bare(w) in _BODY_HEADS for w in words)
+                               or any(phrase in _norm_key(name) for phrase in _BODY_PHRASES))
 
 
 # Streets are named after states and countries everywhere ("Pennsylvania Avenue" is in
@@ -796,18 +812,19 @@ LARGE_CITY_POPULATION = 100_000
 
 # Words of names written in full or abbreviated, before another word: "Saint Croix County"
 # and "St. Croix County", "Fort Worth" and "Ft. Worth". ("Main St" is a street.)
-_WRITTEN_SHORT = {"Saint": "St.", "Sainte": "Ste.", "Mount": "Mt.", "Fort": "Ft."}
-_WRITTEN_FULL = {short.rstrip("."): word for word, short in _WRITTEN_SHORT.items()}
-_ABBREVIABLE = re.compile(r"\b(Saint|Sainte|Mount|Fort|St|Ste|Mt|Ft)\b\.?(?= \w)")
+_WRITTEN_SHORT = {"saint": "St.", "sainte": "Ste.", "mount": "Mt.", "fort": "Ft."}
+_WRITTEN_FULL = {short.rstrip(".").casefold(): word.title() for word, short in _WRITTEN_SHORT.items()}
+_ABBREVIABLE = re.compile(r"\b(Saint|Sainte|Mount|Fort|St|Ste|Mt|Ft)\b\.?(?= \w)", re.IGNORECASE)
 
 
 def _other_spelling(name: str) -> str:
     """`name` with its abbreviable words written the other way.
 
-    >>> _other_spelling("Saint Croix County"), _other_spelling("Mt. Pleasant")
-    ('St. Croix County', 'Mount Pleasant')
+    >>> _other_spelling("Saint Croix County"), _other_spelling("Mt. Pleasant"), _other_spelling("SAINT CROIX")
+    ('St. Croix County', 'Mount Pleasant', 'St. CROIX')
     """
-    return _ABBREVIABLE.sub(lambda m: _WRITTEN_SHORT.get(m.group(1)) or _WRITTEN_FULL[m.group(1)], name)
+    return _ABBREVIABLE.sub(lambda m: _WRITTEN_SHORT.get(m.group(1).casefold()) or _WRITTEN_FULL[m.group(1).casefold()],
+                            name)
 
 
 def _address_after_facility(words: list[str], start: int, size: int) -> bool:

@@ -213,8 +213,11 @@ class Geoparser:
         return all(haversine_km(place.lat, place.lon, p.lat, p.lon) > limit for p in others)
 
     def _named_first(self, place: Place, name: str) -> bool:
-        """True when `name` starts with a name of `place` ("New York Auto Show")."""
+        """True when `name` starts with a name of `place` ("New York Auto Show"), not with a
+        division of that name ("Santa Cruz County Sheriff" is no Bolivian city's)."""
         words = name.split()
+        if any(w.casefold() in _DIVISION_WORDS for w in words):
+            return False
         return any(p.id == place.id for k in range(1, len(words))
                    for p in self.gazetteer.lookup(" ".join(words[:k]), limit=5))
 
@@ -257,6 +260,8 @@ class Geoparser:
         return self._events or None
 
 
+# Words after a name that make it a division's: "Santa Cruz County", "Punjab Province".
+_DIVISION_WORDS = frozenset("county parish province district state region governorate oblast municipality".split())
 # Where a given span the gazetteer does not know ("Royal Street", "Anfield", "the Capitol") most
 # likely lies: the place the text is about. Only towns and smaller divisions qualify, and the
 # answer is marked as a guess (low confidence, region precision).
@@ -353,8 +358,11 @@ def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mentio
 # What lies between a building and the place named after it: "in", "at", a comma, perhaps a
 # word or two in lower case ("cinema in", "is admitted in" is too far).
 _PLACE_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s*(?:,|\bin\b|\bat\b|\bnear\b|\boutside\b)\s*(?:the\s+)?$")
-# ... or a clause about the building that names its town: "the hospital where he is treated in".
-_WHERE_IN_AFTER = re.compile(r"^\s*,?\s+where\s+[^.;,:!?]*?\bin\s+(?:the\s+)?$")
+# ... or a clause that says who stays there in what town: "the hospital where he is treated in"
+# (not "where soldiers wounded in Iraq are treated": the town must follow the verb of staying).
+_WHERE_IN_AFTER = re.compile(
+    r"^\s*,?\s+where\s+(?:[\w'’-]+\s+){1,3}(?:is|are|was|were)\s+(?:being\s+|now\s+)?"
+    r"(?:admitted|treated|located|based|held|housed|kept|staying|cared\s+for)\s+in\s+(?:the\s+)?$")
 _POSSESSIVE_BEFORE = re.compile(r"^(?:'s|’s)\s+(?:the\s+)?$")
 
 
@@ -371,8 +379,8 @@ def _placed_by_text(mention: Mention, placed: list[Mention], text: str) -> Place
     if not text:
         return None
     for m in placed:
-        if m.start >= mention.end and m.start - mention.end <= 40 \
-                and _WHERE_IN_AFTER.match(text[mention.end : m.start]) and is_facility_name(mention.text):
+        if m.start >= mention.end and m.start - mention.end <= 40 and is_facility_name(mention.text) \
+                and m.place.feature_class in ("city", "admin2") and _WHERE_IN_AFTER.match(text[mention.end : m.start]):
             return m.place  # "the Alder Hey Children's Hospital, where Alfie is admitted in Liverpool"
         if m.start >= mention.end and m.start - mention.end <= 20 and _PLACE_AFTER.match(text[mention.end : m.start]):
             if text[mention.end : m.start].strip() == "," and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
@@ -465,6 +473,8 @@ def _body_in_its_town(mention: Mention, places: _TextPlaces, text: str) -> Menti
     m = places.first_after(mention.end)
     if m is None or m.start - mention.end > 5 or not _BODY_TOWN_GAP.match(text[mention.end : m.start]):
         return mention
+    if "," in text[mention.end : m.start] and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
+        return mention  # "the Michigan State Police, Detroit has seen": a clause, not an address
     town = m.place
     assert town is not None
     if town.feature_class != "city" or not _inside(town, place):
@@ -591,10 +601,11 @@ def _a_word_not_a_town(mention: Mention, text: str, resolved: list[Mention], wor
 
 
 def _abroad(place: Place, mention: Mention, resolved: list[Mention]) -> bool:
-    """True when the text names other places, none of them in `place`'s country."""
-    others = [m.place for m in resolved if m is not mention and m.place is not None and m.kind == "place"
-              and m.text != mention.text]
-    return bool(others) and all(p.country_code != place.country_code for p in others)
+    """True when the text names `FOCUS_PLACES_NEEDED` other places or more, none of them in
+    `place`'s country ("Gardai in Trim ... extradited to Belfast" keeps Trim)."""
+    others = {m.place.id: m.place for m in resolved if m is not mention and m.place is not None and m.kind == "place"
+              and m.text != mention.text}
+    return len(others) >= FOCUS_PLACES_NEEDED and all(p.country_code != place.country_code for p in others.values())
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t-]+$")

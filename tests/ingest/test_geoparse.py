@@ -729,3 +729,37 @@ def test_an_acronym_is_no_place_that_begins_like_it(geoparser):
     """"NoVA" (Northern Virginia) is no alternate name of Nova Mambone, Mozambique."""
     found = [m for m in geoparser.geoparse("Traffic in NoVA was snarled for hours.") if m.text == "NoVA"]
     assert all(m.place is None or m.place.country_code != "MZ" for m in found)
+
+
+# ------------------------------------------------------------------ review of stop 11's rules
+
+@pytest.mark.parametrize("text, name, expected", [
+    # a body before a town that starts a clause stays in its state
+    ("According to the Michigan State Police, Detroit has seen a rise.", "Michigan State Police", "Michigan"),
+    # a 'where' clause about something else that happened elsewhere
+    ("He was flown to Landstuhl Regional Medical Center, where troops hurt in Afghanistan are treated.",
+     "Landstuhl Regional Medical Center", "Landstuhl"),
+    # the town a building's name closes with, not the city it starts with
+    ("Students at New York University Abu Dhabi held a vigil.", "New York University Abu Dhabi", "Abu Dhabi"),
+    # a nature reserve named after a people is no public body of their country
+    ("Hikers found the Indian Reserve near Winnipeg closed.", "Indian Reserve", "Winnipeg"),
+    ("The Reserve Bank of India raised rates, officials in Mumbai said.", "Reserve Bank of India", "India"),
+    # a word-town after a preposition stays when the text names only one place abroad
+    ("Gardai in Trim arrested a man who was later extradited to Belfast.", "Trim", "Trim"),
+    # all capitals
+    ("Deputies in SAINT CROIX COUNTY searched the river.", "SAINT CROIX COUNTY", "St. Croix County"),
+])
+def test_names_of_bodies_and_buildings_keep_their_own_place(geoparser, text, name, expected):
+    m = resolve_given(geoparser, text, name)
+    assert m.place is not None and m.place.name == expected
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The Santa Cruz County Sheriff said a man died.", "Santa Cruz County Sheriff"),
+    ("Traffic on the Golden State Freeway stopped near the Grand Hotel Europe.", "Grand Hotel Europe"),
+])
+def test_a_county_s_office_or_a_hotel_is_no_world_city_or_continent(geoparser, text, name):
+    """"Santa Cruz County Sheriff" is no office in Santa Cruz de la Sierra, Bolivia, and the
+    "Grand Hotel Europe" is no continent."""
+    m = resolve_given(geoparser, text, name)
+    assert m.place is None or m.place.country_code != "BO" and m.place.feature_class != "region"
