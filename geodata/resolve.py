@@ -369,12 +369,14 @@ class Resolver:
             return found
         words = name.split()
         # the town a building's name closes with is where it is, whatever city the name
-        # starts with ("New York University Abu Dhabi", "British Embassy Tokyo")
+        # starts with ("New York University Abu Dhabi", "British Embassy Tokyo"); a hamlet
+        # there is more likely the rest of a name ("Panama Canal Zone" is no Zone, Italy)
         for size in range(len(words) - 2, 0, -1):
             start = len(words) - size
             if _address_after_facility(words, start, size):
                 found = tuple(p for p in self.gazetteer.lookup(" ".join(words[start:]), limit=LOOKUP_LIMIT)
-                              if self._allowed(p) and p.feature_class in ("city", "admin2"))
+                              if self._allowed(p) and (p.feature_class == "admin2" or p.feature_class == "city"
+                                                       and p.population >= SMALL_TOWN_POPULATION))
                 if found:
                     return found
         for size in range(len(words) - 1, 0, -1):
