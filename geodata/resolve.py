@@ -364,10 +364,18 @@ class Resolver:
             found = tuple(p for p in self.gazetteer.lookup(split, limit=LOOKUP_LIMIT) if self._allowed(p))
             if found:
                 return found
+        words = name.split()
+        if "in" in words[1:-1]:
+            # a name that says where it is: "the American University in Cairo", "the US
+            # Embassy in Kabul" (not the jurisdiction its adjective names)
+            tail = words[len(words) - words[::-1].index("in") :]
+            if tail[0][:1].isupper():
+                found = tuple(p for p in self.gazetteer.lookup(" ".join(tail), limit=LOOKUP_LIMIT) if self._allowed(p))
+                if found:
+                    return found
         found = self._jurisdiction(name)
         if found:
             return found
-        words = name.split()
         # the town a building's name closes with is where it is, whatever city the name
         # starts with ("New York University Abu Dhabi", "British Embassy Tokyo"); a hamlet
         # there is more likely the rest of a name ("Panama Canal Zone" is no Zone, Italy)

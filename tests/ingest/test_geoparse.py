@@ -748,6 +748,8 @@ def test_an_acronym_is_no_place_that_begins_like_it(geoparser):
     ("Gardai in Trim arrested a man who was later extradited to Belfast.", "Trim", "Trim"),
     # all capitals
     ("Deputies in SAINT CROIX COUNTY searched the river.", "SAINT CROIX COUNTY", "St. Croix County"),
+    # a name that says where it is, whatever country its adjective names
+    ("He studied at the American University in Cairo before moving north.", "American University in Cairo", "Cairo"),
 ])
 def test_names_of_bodies_and_buildings_keep_their_own_place(geoparser, text, name, expected):
     m = resolve_given(geoparser, text, name)
