@@ -303,6 +303,7 @@ def recognize(
             continue  # "AfricaAgainstEbola": the place inside the compound
         if len(span) >= 2 and span[-1].lower_ in _TRAILING_GROUPS and not is_known(span.text):
             span = span[:-1]  # "Mississippi State" (its teams), "Montgomery County Democrats"
+        span = _county_of_its_office(span, is_known)
         span, modifier = _split_cardinal(span, is_known)
         # "northern Syria" kept as "Syria" + modifier, unless the model's span already starts
         # with the cardinal ("North Carolina" is a name, not a direction).
@@ -333,9 +334,34 @@ def recognize(
                     and tok.text.replace("_", "").isalpha():
                 out.extend(_hashtag_places(tok, place_info, sentences[tok.i]))
         out.sort(key=lambda s: s.start)
-    return out
+    # one span per stretch of text: "St. Louis County", found inside "St. Louis County Police"
+    # and again as the county itself, is one mention
+    seen: set[tuple[int, int]] = set()
+    return [s for s in out if (s.start, s.end) not in seen and not seen.add((s.start, s.end))]
 
 
+def _county_of_its_office(span: Span, is_known: Callable[[str], bool]) -> Span:
+    """The county in a county office's name: "Lamar County Commissioners", "Anderson County
+    Sheriff's Office", "Freestone County Road 360" -> the county, which is the place."""
+    if len(span) < 3 or is_known(span.text):
+        return span
+    for k in range(len(span) - 1, 1, -1):
+        if span[k - 1].lower_ in _DIVISION_HEADS and span[k].lower_.rstrip("'’s") in _COUNTY_OFFICES \
+                and is_known(span[:k].text):
+            return span[:k]
+    return span
+
+
+_DIVISION_HEADS = frozenset({"county", "parish"})
+# What follows a county's name in the name of its own offices ("Wright County Eggs", a firm, and
+# "Montgomery County History Center", a building, keep their whole names).
+_COUNTY_OFFICES = frozenset(
+    """sheriff sheriffs commissioners commission commissioner jail courthouse court courts clerk
+    road roads elections election board schools school police attorney coroner health fire
+    emergency department office prosecutor prosecutors judge treasurer auditor assessor
+    council crimestoppers crime sanitation district victim volunteer parks detention
+    government administrator engineer deputies deputy officials""".split()
+)
 _CAMEL_INSIDE = re.compile(r"[a-z][A-Z]")
 _JOINING_WORDS = frozenset("for in of at to from with on by and the near across".split())
 _CAMEL_PART = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")

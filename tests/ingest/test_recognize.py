@@ -91,6 +91,10 @@ def test_sentence_numbers(geoparser):
         ("The audit blames the Laurel County Fiscal Court.", "Laurel County"),
         ("Huntsville Fire Chief Tom Grisham lifted the ban.", "Huntsville"),  # read as one PERSON
         ("Kent's Board of Finance met on Monday.", "Kent"),
+        ("Texas Department of Transportation representative Richard Harper told Lamar County "
+         "Commissioners Monday TxDOT has simplified the process.", "Lamar County"),
+        ("Sledding is permitted as long as park rules are followed, says Officer Morton with "
+         "Chesterfield County Police.", "Chesterfield County"),
     ],
 )
 def test_a_jurisdictions_own_bodies_name_the_place(geoparser, text, name):
@@ -385,3 +389,17 @@ def test_spans_end_where_the_names_end(geoparser, text, names):
     found = [s.text for s in spans(geoparser, text)]
     assert all(n in found for n in names) and found.count(names[0]) == names.count(names[0])
     assert all(f == f.strip() and not f.endswith(" .") for f in found)
+
+
+def test_a_county_firm_or_building_keeps_its_whole_name(geoparser):
+    """"Wright County Eggs" is a firm, not a mention of the county."""
+    assert "Wright County" not in by_text(geoparser, "Wright County Eggs recalled 380 million eggs in Iowa.")
+
+
+def test_one_stretch_of_text_is_one_span(geoparser):
+    """A county found inside "St. Louis County Police" and as itself is one mention, not two
+    (two would be two points on the map and a false positive in the scores)."""
+    text = ("RT @ryanjreilly: Here’s what the response to daytime protest in #Ferguson looked the last "
+            "time St. Louis County Police were in charge https…")
+    found = [(s.start, s.end) for s in spans(geoparser, text)]
+    assert len(found) == len(set(found))
