@@ -193,6 +193,7 @@ class _Group:
     pair_bonus: dict[str, float] = field(default_factory=dict)
     scores: tuple[float, ...] = ()
     partial: bool = False  # the candidates come from a part of the name ("Lincoln Memorial")
+    query: str = ""  # the name its candidates were found by: the key, or the part of it
     area_bonus: dict[str, float] = field(default_factory=dict)  # "central Washington" is an area
 
 
@@ -365,14 +366,9 @@ class Resolver:
             if found:
                 return found
         words = name.split()
-        if "in" in words[1:-1]:
-            # a name that says where it is: "the American University in Cairo", "the US
-            # Embassy in Kabul" (not the jurisdiction its adjective names)
-            tail = words[len(words) - words[::-1].index("in") :]
-            if tail[0][:1].isupper():
-                found = tuple(p for p in self.gazetteer.lookup(" ".join(tail), limit=LOOKUP_LIMIT) if self._allowed(p))
-                if found:
-                    return found
+        found = self._building_in_its_town(words)
+        if found:
+            return found
         found = self._jurisdiction(name)
         if found:
             return found
@@ -412,6 +408,27 @@ class Resolver:
                 if found:
                     return found
         return ()
+
+    def _building_in_its_town(self, words: list[str]) -> tuple[Place, ...]:
+        """A building's or a body's name that says where it is: "the American University in
+        Cairo", "the US Embassy in Kabul" (not the country its adjective names), "Ohio
+        University in Athens" (the Athens of the state it names). Not a title ("Midnight in
+        Paris", "Made in Chelsea"): the words before "in" must name a building or a body."""
+        lower = [w.casefold() for w in words]
+        if "in" not in lower[1:-1]:
+            return ()
+        k = len(lower) - 1 - lower[::-1].index("in")
+        head, tail = words[:k], words[k + 1 :]
+        if not tail[0][:1].isupper() or not any(_bare(w) in _FACILITY_HEADS or _bare(w) in _BODY_HEADS for w in head):
+            return ()
+        found = tuple(p for p in self.gazetteer.lookup(" ".join(tail), limit=LOOKUP_LIMIT) if self._allowed(p))
+        # a state the head names by its own name ("Ohio University"; not "American University")
+        states = [p for w in head for p in self.gazetteer.lookup(w, feature_classes=("admin1",), limit=5)
+                  if w[:1].isupper() and _norm_key(p.name) == _norm_key(w) and self._allowed(p)]
+        if states:
+            inside = tuple(p for p in found if any(within(p, s) for s in states))
+            return inside or tuple(states)
+        return found
 
     def _jurisdiction(self, name: str) -> tuple[Place, ...]:
         """The country, state or region a public body belongs to: "Bank of Japan", "Council
@@ -507,8 +524,11 @@ class Resolver:
             group = groups.get(key)
             if group is None:
                 cands = self.candidates(span.text)
-                group = groups[key] = _Group(key, cands, _priors(cands, key),
-                                             partial=span.text.strip() in self._fallback_names)
+                partial = span.text.strip() in self._fallback_names
+                # (a name read through a part is the part's own name, not an alias of it:
+                # "Ohio University in Athens" is Athens, Ohio, by its own name)
+                query = _part_query(key, cands) if partial else key
+                group = groups[key] = _Group(key, cands, _priors(cands, key), partial=partial, query=query)
             if (span.modifier or _STATE_CUE_AFTER.match(text, span.end)
                     or _STATE_CUE_BEFORE.search(text, max(0, span.start - 12), span.start)) and not group.area_bonus:
                 _hint_area(group)
@@ -633,7 +653,7 @@ class Resolver:
             word = len(g.key) > 3 and g.key in words
             if best.population >= WEAK_ALIAS_POPULATION and not word or best.country_code in countries:
                 continue
-            if any(_same_name(_norm_key(p.name), g.key) for p in g.candidates):
+            if any(_same_name(_norm_key(p.name), g.query or g.key) for p in g.candidates):
                 continue
             g.best = None
 
@@ -1058,6 +1078,17 @@ def _keep_bare_counties_of_named_states(groups: list[_Group]) -> None:
         if len(keep) < len(g.candidates):
             g.candidates = tuple(g.candidates[k] for k in keep)
             g.priors = tuple(g.priors[k] for k in keep)
+
+
+def _part_query(key: str, candidates: Sequence[Place]) -> str:
+    """The part of `key` that names one of its candidates ("washington" in "saudi embassy
+    in washington"), else `key` itself."""
+    padded = f" {key} "
+    for p in candidates:
+        name = _norm_key(p.name)
+        if name and f" {name} " in padded:
+            return name
+    return key
 
 
 def _county_of_bare_name(g: _Group, place: Place) -> bool:

@@ -79,12 +79,23 @@ class Geoparser:
     def spans(self, doc: "Doc", sentences: list[int] | None = None) -> list[PlaceSpan]:
         """Recognised place and demonym spans of a parsed doc."""
         spans = recognize(doc, self._is_demonym, self._is_known, sentences=sentences,
-                          place_info=self._place_info)
+                          place_info=self._place_info, is_us_county=self._is_us_county)
         text = doc_text(doc)
         return [s for s in spans if _whole_words(text, s.start, s.end)]
 
     def _is_known(self, name: str) -> bool:
         return self.resolver.has_name(name)
+
+    def _is_us_county(self, name: str) -> bool:
+        """True for "Lamar County", a US county's name, unless its first part names a county or
+        a province of 100,000 people elsewhere ("Essex County Fire and Rescue" is in England;
+        "Douglas County Road" is no parish of the Isle of Man's)."""
+        bare = name.rsplit(" ", 1)[0]
+        if any(p.feature_class in ("admin1", "admin2") and p.country_code != "US" and p.population >= 100_000
+               and normalize_name(p.name) in (normalize_name(bare), normalize_name(name))
+               for p in self.gazetteer.lookup(bare, limit=10)):
+            return False
+        return any(p.feature_class == "admin2" and p.country_code == "US" for p in self.gazetteer.lookup(name, limit=10))
 
     def mentions(self, doc: "Doc") -> list[Mention]:
         """Recognise and resolve the places of a doc parsed by `self.nlp`."""

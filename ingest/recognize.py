@@ -239,6 +239,7 @@ def recognize(
     *,
     sentences: list[int] | None = None,
     place_info: Callable[[str], "NameInfo | None"] | None = None,
+    is_us_county: Callable[[str], bool] | None = None,
 ) -> list[PlaceSpan]:
     """Place and demonym spans in reading order.
 
@@ -256,6 +257,9 @@ def recognize(
     place_info
         `AtlasPlaces.info` (name -> what the gazetteer knows); enables places inside
         hashtags ("#FreeGaza", "#SierraLeone").
+    is_us_county
+        True for a US county's name ("Lamar County"); enables the county in its offices'
+        names ("Lamar County Commissioners").
 
     Returns
     -------
@@ -303,7 +307,8 @@ def recognize(
             continue  # "AfricaAgainstEbola": the place inside the compound
         if len(span) >= 2 and span[-1].lower_ in _TRAILING_GROUPS and not is_known(span.text):
             span = span[:-1]  # "Mississippi State" (its teams), "Montgomery County Democrats"
-        span = _county_of_its_office(span, is_known)
+        if is_us_county is not None:
+            span = _county_of_its_office(span, is_known, is_us_county)
         span, modifier = _split_cardinal(span, is_known)
         # "northern Syria" kept as "Syria" + modifier, unless the model's span already starts
         # with the cardinal ("North Carolina" is a name, not a direction).
@@ -340,16 +345,20 @@ def recognize(
     return [s for s in out if (s.start, s.end) not in seen and not seen.add((s.start, s.end))]
 
 
-def _county_of_its_office(span: Span, is_known: Callable[[str], bool]) -> Span:
-    """The county in a county office's name: "Lamar County Commissioners", "Anderson County
-    Sheriff's Office", "Freestone County Road 360" -> the county, which is the place."""
+def _county_of_its_office(span: Span, is_known: Callable[[str], bool], is_us_county: Callable[[str], bool]) -> Span:
+    """The US county in a county office's name: "Lamar County Commissioners", "Anderson
+    County Sheriff's Office", "Henderson County Deputies" -> the county, which is the place.
+    ("Essex County Fire and Rescue" is English: `is_us_county` says no.)"""
     if len(span) < 3 or is_known(span.text):
         return span
     for k in range(len(span) - 1, 1, -1):
-        if span[k - 1].lower_ in _DIVISION_HEADS and span[k].lower_.rstrip("'’s") in _COUNTY_OFFICES \
-                and is_known(span[:k].text):
+        if span[k - 1].lower_ in _DIVISION_HEADS and _POSSESSIVE_END.sub("", span[k].lower_) in _COUNTY_OFFICES \
+                and is_us_county(span[:k].text):
             return span[:k]
     return span
+
+
+_POSSESSIVE_END = re.compile(r"['’]s?$")
 
 
 _DIVISION_HEADS = frozenset({"county", "parish"})

@@ -748,8 +748,13 @@ def test_an_acronym_is_no_place_that_begins_like_it(geoparser):
     ("Gardai in Trim arrested a man who was later extradited to Belfast.", "Trim", "Trim"),
     # all capitals
     ("Deputies in SAINT CROIX COUNTY searched the river.", "SAINT CROIX COUNTY", "St. Croix County"),
-    # a name that says where it is, whatever country its adjective names
+    # a name that says where it is, whatever country its adjective names, in any case
     ("He studied at the American University in Cairo before moving north.", "American University in Cairo", "Cairo"),
+    ("He studied at the AMERICAN UNIVERSITY IN CAIRO before moving north.", "AMERICAN UNIVERSITY IN CAIRO", "Cairo"),
+    # ... in the state its own name names
+    ("Ohio University in Athens cancelled classes on Monday.", "Ohio University in Athens", "Athens"),
+    ("The Texas Department of Criminal Justice in Huntsville said the inmate died.",
+     "Texas Department of Criminal Justice in Huntsville", "Huntsville"),
 ])
 def test_names_of_bodies_and_buildings_keep_their_own_place(geoparser, text, name, expected):
     m = resolve_given(geoparser, text, name)
@@ -765,3 +770,30 @@ def test_a_county_s_office_or_a_hotel_is_no_world_city_or_continent(geoparser, t
     "Grand Hotel Europe" is no continent."""
     m = resolve_given(geoparser, text, name)
     assert m.place is None or m.place.country_code != "BO" and m.place.feature_class != "region"
+
+
+def test_a_body_s_town_lies_in_the_state_the_body_names(geoparser):
+    text = "Ohio University in Athens cancelled classes on Monday."
+    assert resolve_given(geoparser, text, "Ohio University in Athens").place.admin1 == "Ohio"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Critics loved Midnight in Paris, officials in Toronto said.", "Midnight in Paris"),
+])
+def test_a_title_with_in_is_no_address(geoparser, text, name):
+    """"Midnight in Paris" (a film) names no building in Paris: no reading through "Paris"."""
+    m = resolve_given(geoparser, text, name)
+    assert m.place is None or m.place.country_code != "FR" and m.confidence < 0.1
+
+
+@pytest.mark.parametrize("text, county, town, country", [
+    ("Essex County Fire and Rescue Service said crews in Chelmsford put out the blaze.", "Essex County",
+     "Chelmsford", "GB"),
+    ("Suffolk County Police said a man was arrested in Ipswich.", "Suffolk County", "Ipswich", "GB"),
+])
+def test_an_english_county_s_office_stays_english(geoparser, text, county, town, country):
+    """"Essex County Fire and Rescue" is no office of Essex County, Massachusetts, and must
+    not pull Chelmsford there."""
+    found = {m.text: m.place for m in geoparser.geoparse(text)}
+    assert county not in found or found[county] is None or found[county].country_code == country
+    assert found[town].country_code == country

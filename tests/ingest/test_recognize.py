@@ -95,6 +95,7 @@ def test_sentence_numbers(geoparser):
          "Commissioners Monday TxDOT has simplified the process.", "Lamar County"),
         ("Sledding is permitted as long as park rules are followed, says Officer Morton with "
          "Chesterfield County Police.", "Chesterfield County"),
+        ("Henderson County Deputies arrested the driver near Athens, Texas.", "Henderson County"),
     ],
 )
 def test_a_jurisdictions_own_bodies_name_the_place(geoparser, text, name):
