@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
@@ -340,9 +340,15 @@ def recognize(
                 out.extend(_hashtag_places(tok, place_info, sentences[tok.i]))
         out.sort(key=lambda s: s.start)
     # one span per stretch of text: "St. Louis County", found inside "St. Louis County Police"
-    # and again as the county itself, is one mention
-    seen: set[tuple[int, int]] = set()
-    return [s for s in out if (s.start, s.end) not in seen and not seen.add((s.start, s.end))]
+    # and again as the county itself, is one mention, labelled as a place where either is
+    chosen: dict[tuple[int, int], PlaceSpan] = {}
+    for s in out:
+        kept = chosen.get((s.start, s.end))
+        if kept is None:
+            chosen[(s.start, s.end)] = s
+        elif kept.label not in _PLACE_FIRST_LABELS and s.label in _PLACE_FIRST_LABELS:
+            chosen[(s.start, s.end)] = replace(kept, label=s.label)
+    return list(chosen.values())
 
 
 def _county_of_its_office(span: Span, is_known: Callable[[str], bool], is_us_county: Callable[[str], bool]) -> Span:
@@ -362,6 +368,8 @@ _POSSESSIVE_END = re.compile(r"['’]s?$")
 
 
 _DIVISION_HEADS = frozenset({"county", "parish"})
+# The labels a place keeps when two spans cover the same text (not "FAC" for a county).
+_PLACE_FIRST_LABELS = frozenset({"GPE", "LOC"})
 # What follows a county's name in the name of its own offices ("Wright County Eggs", a firm, and
 # "Montgomery County History Center", a building, keep their whole names).
 _COUNTY_OFFICES = frozenset(

@@ -404,3 +404,4 @@ def test_one_stretch_of_text_is_one_span(geoparser):
             "time St. Louis County Police were in charge https…")
     found = [(s.start, s.end) for s in spans(geoparser, text)]
     assert len(found) == len(set(found))
+    assert by_text(geoparser, text)["St. Louis County"].label == "GPE"  # a place, not a facility
