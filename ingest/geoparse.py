@@ -81,7 +81,24 @@ class Geoparser:
         spans = recognize(doc, self._is_demonym, self._is_known, sentences=sentences,
                           place_info=self._place_info, is_us_county=self._is_us_county)
         text = doc_text(doc)
-        return [s for s in spans if _whole_words(text, s.start, s.end)]
+        return [self._state_of_its_team(s) for s in spans if _whole_words(text, s.start, s.end)]
+
+    def _state_of_its_team(self, span: PlaceSpan) -> PlaceSpan:
+        """"Mississippi State" and "Ohio State" are US universities and their teams: the place
+        in them is the state, as annotators and readers take it. "New York State" and
+        "Washington State" name the state itself, apart from its city, and Nigeria's states
+        are called so ("Rivers State")."""
+        words = span.text.split()
+        if len(words) < 2 or words[-1] != "State" or span.kind != "place":
+            return span
+        name = " ".join(words[:-1])
+        places = self.gazetteer.lookup(name, limit=10)
+        states = [p for p in places if p.feature_class == "admin1" and p.country_code == "US"
+                  and normalize_name(p.name) == normalize_name(name)]
+        if not states or any(p.feature_class == "city" and p.population >= NAMESAKE_TOWN_POPULATION
+                             and normalize_name(p.name).startswith(normalize_name(name)) for p in places):
+            return span
+        return dataclasses.replace(span, text=name, end=span.start + len(name))
 
     def _is_known(self, name: str) -> bool:
         return self.resolver.has_name(name)

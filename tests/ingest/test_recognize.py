@@ -405,3 +405,14 @@ def test_one_stretch_of_text_is_one_span(geoparser):
     found = [(s.start, s.end) for s in spans(geoparser, text)]
     assert len(found) == len(set(found))
     assert by_text(geoparser, text)["St. Louis County"].label == "GPE"  # a place, not a facility
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Mississippi State beat Alabama on Saturday.", "Mississippi"),      # a university's team
+    ("Ohio State coach Urban Meyer spoke after the game.", "Ohio"),
+    ("New York State troopers closed the road.", "New York State"),      # the state, not the city
+    ("Washington State fans cheered in Pullman.", "Washington State"),
+    ("The Rivers State governor visited Port Harcourt.", "Rivers State"),  # a Nigerian state's name
+])
+def test_a_us_state_university_names_its_state(geoparser, text, name):
+    assert name in by_text(geoparser, text)
