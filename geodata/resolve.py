@@ -193,7 +193,6 @@ class _Group:
     pair_bonus: dict[str, float] = field(default_factory=dict)
     scores: tuple[float, ...] = ()
     partial: bool = False  # the candidates come from a part of the name ("Lincoln Memorial")
-    query: str = ""  # the name its candidates were found by: the key, or the part of it
     area_bonus: dict[str, float] = field(default_factory=dict)  # "central Washington" is an area
 
 
@@ -419,7 +418,7 @@ class Resolver:
             return ()
         k = len(lower) - 1 - lower[::-1].index("in")
         head, tail = words[:k], words[k + 1 :]
-        if not tail[0][:1].isupper() or not any(_bare(w) in _FACILITY_HEADS or _bare(w) in _BODY_HEADS for w in head):
+        if not tail[0][:1].isupper() or not any(is_facility_word(w) or is_body_word(w) for w in head):
             return ()
         found = tuple(p for p in self.gazetteer.lookup(" ".join(tail), limit=LOOKUP_LIMIT) if self._allowed(p))
         # a state the head names by its own name ("Ohio University"; not "American University")
@@ -524,11 +523,8 @@ class Resolver:
             group = groups.get(key)
             if group is None:
                 cands = self.candidates(span.text)
-                partial = span.text.strip() in self._fallback_names
-                # (a name read through a part is the part's own name, not an alias of it:
-                # "Ohio University in Athens" is Athens, Ohio, by its own name)
-                query = _part_query(key, cands) if partial else key
-                group = groups[key] = _Group(key, cands, _priors(cands, key), partial=partial, query=query)
+                group = groups[key] = _Group(key, cands, _priors(cands, key),
+                                             partial=span.text.strip() in self._fallback_names)
             if (span.modifier or _STATE_CUE_AFTER.match(text, span.end)
                     or _STATE_CUE_BEFORE.search(text, max(0, span.start - 12), span.start)) and not group.area_bonus:
                 _hint_area(group)
@@ -653,7 +649,10 @@ class Resolver:
             word = len(g.key) > 3 and g.key in words
             if best.population >= WEAK_ALIAS_POPULATION and not word or best.country_code in countries:
                 continue
-            if any(_same_name(_norm_key(p.name), g.query or g.key) for p in g.candidates):
+            # (a name read through a part goes by the part's own name, not an alias of it:
+            # "Ohio University in Athens" is Athens, Ohio, by its own name)
+            query = _part_query(g.key, g.candidates) if g.partial else g.key
+            if any(_same_name(_norm_key(p.name), query) for p in g.candidates):
                 continue
             g.best = None
 
@@ -918,8 +917,6 @@ W_ALIAS = 1.2
 # ... and a county read off its bare name ("DeKalb" for DeKalb County) is weaker than a town
 # of the very name, unless the text is about the county's state.
 W_BARE_COUNTY = 1.2
-# A name with a city this big is not read as a county's ("York", "Medina").
-NAMESAKE_CITY_POPULATION = 100_000
 # A town known by a name only through its alternate names, and smaller than this, is no
 # reading of the name at all unless the text is about its country.
 WEAK_ALIAS_POPULATION = 250_000
@@ -1052,7 +1049,7 @@ def _may_be_a_bare_county(name: str, places: Sequence[Place]) -> bool:
     ocean, not Atlantic County)."""
     key = _norm_key(name)
     return name[:1].isupper() and " " not in name and _bare(name) not in _GENERIC_WORDS and not any(
-        p.feature_class == "city" and p.population >= NAMESAKE_CITY_POPULATION and _same_name(_norm_key(p.name), key)
+        p.feature_class == "city" and p.population >= LARGE_CITY_POPULATION and _same_name(_norm_key(p.name), key)
         or p.feature_class == "admin2" and _norm_key(p.name) == key
         or p.feature_class in _NEVER_A_BARE_COUNTY for p in places)
 

@@ -108,7 +108,7 @@ class Geoparser:
         a province of 100,000 people elsewhere ("Essex County Fire and Rescue" is in England;
         "Douglas County Road" is no parish of the Isle of Man's)."""
         bare = name.rsplit(" ", 1)[0]
-        if any(p.feature_class in ("admin1", "admin2") and p.country_code != "US" and p.population >= 100_000
+        if any(p.feature_class in ("admin1", "admin2") and p.country_code != "US" and p.population >= FOREIGN_COUNTY_POPULATION
                and normalize_name(p.name) in (normalize_name(bare), normalize_name(name))
                for p in self.gazetteer.lookup(bare, limit=10)):
             return False
@@ -306,6 +306,9 @@ SUPPORT_KM = 100.0
 # place is a town smaller than this, or abroad.
 FACILITY_STRAY_KM = 100.0
 NAMESAKE_TOWN_POPULATION = 100_000
+# A county or province this populous abroad is what "<its name> County ..." names ("Essex
+# County Fire and Rescue"), not a US county.
+FOREIGN_COUNTY_POPULATION = 100_000
 
 
 class _TextPlaces:
@@ -453,7 +456,7 @@ def _moved_by_text(mention: Mention, places: _TextPlaces, text: str) -> Mention:
     place = mention.place
     if mention.kind != "place" or place is None or not text:
         return mention
-    if place.feature_class in _JURISDICTION_CLASSES:
+    if place.feature_class in _BODY_READING_CLASSES:
         return _body_in_its_town(mention, places, text)
     if place.feature_class not in _MOVABLE_CLASSES:
         return mention
@@ -485,7 +488,9 @@ def _moved_by_text(mention: Mention, places: _TextPlaces, text: str) -> Mention:
     return _placed_in(mention, container)
 
 
-_JURISDICTION_CLASSES = ("country", "admin1")
+# What a public body's name is read as when it names its jurisdiction ("University of
+# California" -> California).
+_BODY_READING_CLASSES = ("country", "admin1")
 # Between a public body and its town: "University of California, Los Angeles", "California
 # State University at San Marcos", "the Bank of Japan in Tokyo".
 _BODY_TOWN_GAP = re.compile(r"^\s*(?:,|\bin\b|\bat\b)\s*$")

@@ -365,8 +365,6 @@ def _county_of_its_office(span: Span, is_known: Callable[[str], bool], is_us_cou
 
 
 _POSSESSIVE_END = re.compile(r"['’]s?$")
-
-
 _DIVISION_HEADS = frozenset({"county", "parish"})
 # The labels a place keeps when two spans cover the same text (not "FAC" for a county).
 _PLACE_FIRST_LABELS = frozenset({"GPE", "LOC"})
