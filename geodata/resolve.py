@@ -540,6 +540,7 @@ class Resolver:
                             teams=_named_as_teams(text, spans, span_groups))
         _states_in_lists_of_states(text, spans, span_groups)
         self._drop_weak_aliases(all_groups)
+        _bare_names_of_named_counties(all_groups)
         _drop_compass_provinces(all_groups)
         return [self._mention(s, g) for s, g in zip(spans, span_groups)]
 
@@ -1075,6 +1076,39 @@ def _keep_bare_counties_of_named_states(groups: list[_Group]) -> None:
         if len(keep) < len(g.candidates):
             g.candidates = tuple(g.candidates[k] for k in keep)
             g.priors = tuple(g.priors[k] for k in keep)
+
+
+def _bare_names_of_named_counties(groups: list[_Group]) -> None:
+    """A bare name the text also writes in full as a county's stands for that county:
+    "Suffolk County detectives ... the Suffolk Times" is Long Island's Suffolk, not Suffolk,
+    Virginia. A reading that lies in the county stays ("Orange" in Orange County is the town),
+    as does a county's ("Suffolk" in an English story), and so does a name that means more
+    than the county: a state's, a country's, a sea's or a region's, or the own name of a city of 100,000
+    ("Washington" beside "Washington County" is still the capital)."""
+    county_words = {w.casefold() for w in _COUNTY_WORDS}
+    counties = {g.key.rsplit(" ", 1)[0]: g.best for g in groups if g.best is not None
+                and g.best.feature_class == "admin2" and g.key.rsplit(" ", 1)[-1] in county_words}
+    for g in groups:
+        county = counties.get(g.key)
+        if county is None or g.pinned is not None or g.partial:
+            continue
+        if g.best is not None and (g.best.feature_class == "admin2" or within(g.best, county)):
+            continue
+        if any(p.feature_class in ("admin1",) + _NEVER_A_BARE_COUNTY and _same_name(_norm_key(p.name), g.key)
+               or p.feature_class == "city" and p.population >= LARGE_CITY_POPULATION
+               and _same_name(_norm_key(p.name), g.key) for p in g.candidates):
+            continue
+        if county in g.candidates:
+            if g.best is None:
+                g.best = county
+            else:
+                _switch_to(g, county)
+        else:  # the county joins the readings, ahead of them ("Suffolk" alone is no county's name)
+            g.candidates += (county,)
+            g.priors += (prior(county),)
+            g.scores += (max(g.scores, default=0.0) + 1.0,)
+            g.best = county
+        g.weight = 1.0
 
 
 def _part_query(key: str, candidates: Sequence[Place]) -> str:

@@ -506,6 +506,28 @@ def test_a_county_read_off_a_bare_name_does_not_move_cities(resolver, text, name
     assert expected in (m.place.country_code, m.place.admin1) and m.place.feature_class == "city"
 
 
+def test_a_bare_name_stands_for_the_county_the_text_names_in_full(resolver):
+    """"Suffolk County detectives ... the Suffolk Times": the paper is Long Island's, not
+    from Suffolk, Virginia, the largest town of the name."""
+    text = ("Suffolk County detectives found a skeleton under a house in Southold, the Suffolk "
+            "Times reported.")
+    m = resolve_one(resolver, text, "Suffolk", "Suffolk County", "Southold", target="Suffolk")
+    assert (m.place.name, m.place.admin1) == ("Suffolk County", "New York")
+
+
+@pytest.mark.parametrize("text, names, name, expected", [
+    # a name that means more than the county keeps its meaning
+    ("Delaware County officials met Delaware's governor in Wilmington.",
+     ("Delaware County", "Delaware", "Wilmington"), "Delaware", ("admin1",)),
+    # a town in the county stays the town
+    ("Frederick County deputies closed roads in Frederick and Thurmont.",
+     ("Frederick County", "Frederick", "Thurmont"), "Frederick", ("city",)),
+])
+def test_a_name_that_means_more_than_the_county_keeps_its_meaning(resolver, text, names, name, expected):
+    m = resolve_one(resolver, text, *names, target=name)
+    assert m.place.feature_class in expected
+
+
 @pytest.mark.parametrize("name", ["Atlantic", "Lake", "York"])
 def test_an_ocean_a_word_or_a_city_is_never_read_as_a_county_of_its_name(resolver, name):
     assert not any(p.name in (f"{name} County", f"{name} Parish") for p in resolver.candidates(name))
