@@ -377,9 +377,12 @@ def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mentio
     if mention.kind != "place":
         return mention
     here = _placed_by_text(mention, places.placed, text)
-    if here is not None:
-        return _placed_in(mention, here)
     anchor = places.focus_for(mention)
+    if here is not None and (here.feature_class not in _BODY_READING_CLASSES or anchor is None
+                             or not _inside(anchor, here)):
+        return _placed_in(mention, here)
+    # (in a country or a state the text is about, it is most likely in the text's town there:
+    # "CAMP MURRAY, Wash." in a story from Seattle, "the Russian Embassy in the U.S. capital")
     if anchor is None:
         return mention
     return dataclasses.replace(mention, place=anchor, confidence=CONTEXT_CONFIDENCE,

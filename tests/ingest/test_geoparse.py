@@ -136,6 +136,20 @@ def test_the_focus_is_the_town_the_other_places_agree_with(geoparser):
 
 
 @pytest.mark.parametrize("text, name, where", [
+    ("ZZYZZOGLE BARRACKS, Wash. (AP) — Guardsmen left for Seattle on Friday; Seattle officials "
+     "thanked them.", "ZZYZZOGLE BARRACKS", "Seattle"),
+    ("Soldiers at Zzyzzogle Proving Ground in Utah tested gear near Dugway, the army said.",
+     "Zzyzzogle Proving Ground", "Dugway"),
+])
+def test_an_unknown_name_put_in_a_state_goes_to_the_texts_town_there(geoparser, text, name, where):
+    """A dateline or "in Utah" says only the state; the town the text is about in that state is
+    a far better point than the middle of the state, hundreds of kilometres off."""
+    m = resolve_given(geoparser, text, name)
+    assert m.place is not None and m.place.name == where
+    assert m.confidence < 0.1  # still a guess
+
+
+@pytest.mark.parametrize("text, name, where", [
     ("Fans queued outside the Rogers Centre in Toronto, Ontario, before the game.", "Rogers Centre", "Toronto"),
     ("Mourners gathered at St. Peter's Church in Rome, and Rome's mayor spoke.", "St. Peter's Church", "Rome"),
 ])
