@@ -526,10 +526,11 @@ class Resolver:
             if span.kind != "place":
                 span_groups.append(None)
                 continue
-            key = _norm_key(span.text)
+            name = self._compass_area(span) or span.text
+            key = _norm_key(name)
             group = groups.get(key)
             if group is None:
-                cands = self.candidates(span.text)
+                cands = self.candidates(name)
                 group = groups[key] = _Group(key, cands, _priors(cands, key),
                                              partial=span.text.strip() in self._fallback_names)
             if (span.modifier or _STATE_CUE_AFTER.match(text, span.end)
@@ -550,6 +551,19 @@ class Resolver:
         _bare_names_of_named_counties(all_groups)
         _drop_compass_provinces(all_groups)
         return [self._mention(s, g) for s, g in zip(spans, span_groups)]
+
+    def _compass_area(self, span: SpanLike) -> str | None:
+        """"the north Atlantic", "the eastern Mediterranean": the compass word and the name
+        together, when they name a sea of their own; an ocean's point is thousands of
+        kilometres from its northern part's. On land the compass word stays a hint on the
+        mention ("southeast Asia" is Asia, in its southeast), as annotators place it."""
+        if not span.modifier:
+            return None
+        whole = f"{span.modifier} {span.text}"
+        if any(p.feature_class == "water" and _norm_key(p.name) == _norm_key(whole)
+               for p in self.candidates(whole)):
+            return whole
+        return None
 
     def _apply_containment(self, text: str, spans: Sequence[SpanLike], span_groups: list[_Group | None]) -> None:
         """Pin "X, Y" pairs to the senses where X lies in Y."""

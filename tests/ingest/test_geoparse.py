@@ -519,6 +519,14 @@ def test_a_capitalised_compass_word_is_part_of_the_name_a_lower_case_one_is_not(
     assert found == {"Eastern Indonesia": "Indonesia", "North Texas": "Texas", "Syria": "Syria"}
 
 
+def test_a_compass_word_before_an_ocean_names_its_part(geoparser):
+    """"the north Atlantic" is the North Atlantic, thousands of kilometres from the middle of
+    the ocean; on land the compass word stays a hint ("southeast Asia" is Asia)."""
+    found = {m.text: m.place.name for m in geoparser.geoparse(
+        "Waters in the north Atlantic are cooler than average, forecasters in southeast Asia said.")}
+    assert found == {"Atlantic": "North Atlantic", "Asia": "Asia"}
+
+
 # ------------------------------------------------------------------ found in review
 
 @pytest.mark.skipif(not (shared_eval_dir() / "corpora" / "lgl.jsonl").is_file(), reason="../shared/eval not found")
