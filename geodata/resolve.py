@@ -719,7 +719,8 @@ _GENERIC_WORDS = frozenset(
     church school college university hospital airport station cup world city county state
     north south east west northern southern eastern western central upper lower new old
     great royal national international royal grand little big saint san santa fort port
-    valley bay beach island islands coast district province region area rue""".split()
+    valley bay beach island islands coast district province region area rue cape point
+    lagoon reef peak creek harbour harbor falls canyon peninsula forest desert gulf""".split()
 )
 # Words that make a name a building, a street or an institution. Before one, a town's name
 # is often a namesake ("Carnegie Library", "Rogers Centre"), not the address.

@@ -527,6 +527,19 @@ def test_a_compass_word_before_an_ocean_names_its_part(geoparser):
     assert found == {"Atlantic": "North Atlantic", "Asia": "Asia"}
 
 
+def test_a_generic_feature_word_of_an_unknown_name_is_no_place(geoparser):
+    """"Point Peron" and "Cape Peron" are unknown to the gazetteer; "Point" and "Cape" alone are
+    no evidence for US towns that GeoNames also calls so, and must not pull "WA" in a story
+    from Western Australia to Washington state."""
+    text = ("Wastewater from Rockingham is piped to Point Zzyzzogle and Cape Zzyzzogle near Safety "
+            "Bay. Wastewater in WA is diluted there.")
+    spans = [(text.index(n), text.index(n) + len(n)) for n in
+             ("Rockingham", "Point Zzyzzogle", "Cape Zzyzzogle", "Safety Bay", "WA")]
+    found = geoparser.resolve_spans(text, spans)
+    assert all(m.place is None or m.place.country_code == "AU" for m in found)
+    assert found[-1].place.name == "Western Australia"
+
+
 # ------------------------------------------------------------------ found in review
 
 @pytest.mark.skipif(not (shared_eval_dir() / "corpora" / "lgl.jsonl").is_file(), reason="../shared/eval not found")
