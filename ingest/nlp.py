@@ -223,9 +223,12 @@ def _name_table_cache(path: Path) -> tuple[Path, tuple]:
 
 
 def _strip_the(span: Span) -> Span:
-    """The name inside an entity: no leading "the", no trailing possessive ("Sierra Leone's")."""
+    """The name inside an entity: no leading "the" or opening quote, no trailing possessive
+    ("Sierra Leone's")."""
     if len(span) > 1 and span[0].lower_ == "the":
         span = span[1:]
+    while len(span) > 1 and span[0].is_quote:
+        span = span[1:]  # "the ‘No Confidence’ motion"
     while len(span) > 1 and (span[-1].text in ("'s", "’s", "'", "’") or span[-1].like_url
                              or span[-1].text.startswith(("@", "#", "http"))):
         span = span[:-1]  # "Ferguson http://t.co/..." read as one PERSON in a tweet
@@ -475,6 +478,8 @@ class AtlasPlaces:
         if ent.label_ == "EVENT" and len(core) > 1 and core[0].lower_ in _CARDINAL_WORDS | {"great"}:
             core = core[1:]  # "the South Napa Earthquake", "the Great Alaska Earthquake"
         for j in range(min(core.end - 1, core.start + 4), core.start, -1):
+            if j - core.start == 1 and doc[core.start].is_stop and not doc[core.start].is_upper:
+                break  # "the No Confidence motion" is no body of Nord, Haiti ("No" to GeoNames)
             info = self.info(doc[core.start : j].text)
             if info is None:
                 continue

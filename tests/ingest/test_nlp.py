@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.nlp import load_nlp, sentence_index
+from ingest.nlp import EMBEDDED_KEY, load_nlp, sentence_index
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +75,20 @@ def test_name_table_cache_is_rebuilt_when_the_gazetteer_changes(gazetteer, tmp_p
     stat = copy.path.stat()
     os.utime(copy.path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert not name_table_is_cached(copy), "a changed gazetteer file makes the cache stale"
+
+
+@pytest.mark.parametrize("text", [
+    "Lawmakers voted in favor of the ‘No Confidence’ motion.",
+    "Lawmakers voted in favor of the No Confidence Motion.",
+])
+def test_a_common_word_in_an_organisations_name_is_no_place(nlp, text):
+    """GeoNames lists "No" for Nord, Haiti: the motion is no Haitian state body."""
+    doc = nlp(text)
+    places = [s.text for s in doc.spans.get(EMBEDDED_KEY, [])] + [e.text for e in doc.ents if e.label_ in ("GPE", "LOC")]
+    assert not any("No" in p for p in places)
+
+
+def test_an_opening_quote_is_no_part_of_an_organisations_place(nlp):
+    doc = nlp("Agents of the ‘Georgia Bureau of Investigation’ arrived.")
+    places = [s.text for s in doc.spans.get(EMBEDDED_KEY, [])] + [e.text for e in doc.ents if e.label_ in ("GPE", "LOC")]
+    assert "Georgia" in places
