@@ -200,8 +200,12 @@ class Geoparser:
         """Ids of the readings to reject (a stray part, a far-off hamlet, an English word read
         as a hamlet when `words` is given), and the text's other places, which alone are
         context for guesses and containers."""
+        # (a name read through a part of it is no evidence that a hamlet is local: "Carnegie
+        # Library" read as Carnegie, Pennsylvania, keeps no Pennsylvania hamlet in a New
+        # Orleans story)
+        readings = [m for m in resolved if not self._is_guess(m)]
         rejected = {id(m) for m in resolved if m.place is not None and (
-            self._stray_part(m, resolved) or _lone_foreign_hamlet(m, resolved, text)
+            self._stray_part(m, resolved) or _lone_foreign_hamlet(m, readings, text)
             or words and _a_word_not_a_town(m, text, resolved, words))}
         return rejected, _TextPlaces([m for m in resolved if id(m) not in rejected], self._is_guess,
                                      self.resolver.capital)

@@ -540,6 +540,17 @@ def test_a_generic_feature_word_of_an_unknown_name_is_no_place(geoparser):
     assert found[-1].place.name == "Western Australia"
 
 
+def test_a_guess_from_part_of_a_name_does_not_keep_a_far_off_hamlet(geoparser):
+    """"Carnegie Library" read as Carnegie, Pennsylvania, is a guess: it is no evidence that
+    "Washington Square" in a Louisiana story is the Pennsylvania hamlet of that name."""
+    text = ("Walking tour of Baton Rouge, Louisiana: from Lafayette we reach Houma and an old park "
+            "(Washington Square) beside the Carnegie Library.")
+    names = ["Baton Rouge", "Louisiana", "Lafayette", "Houma", "Washington Square", "Carnegie Library"]
+    found = geoparser.resolve_spans(text, [(text.index(n), text.index(n) + len(n)) for n in names])
+    square = found[names.index("Washington Square")]
+    assert square.place is not None and square.place.admin1 == "Louisiana"
+
+
 # ------------------------------------------------------------------ found in review
 
 @pytest.mark.skipif(not (shared_eval_dir() / "corpora" / "lgl.jsonl").is_file(), reason="../shared/eval not found")
