@@ -204,8 +204,13 @@ class Geoparser:
         # Library" read as Carnegie, Pennsylvania, keeps no Pennsylvania hamlet in a New
         # Orleans story)
         readings = [m for m in resolved if not self._is_guess(m)]
+        # One sense per text: a name read as a far-off hamlet in one mention is that in all,
+        # though another mention has a preposition of place before it ("an old park
+        # (Washington Square)" ... "Royal Street at Washington Square").
+        hamlets = {(m.text, m.place.id) for m in resolved
+                   if m.place is not None and _lone_foreign_hamlet(m, readings, text)}
         rejected = {id(m) for m in resolved if m.place is not None and (
-            self._stray_part(m, resolved) or _lone_foreign_hamlet(m, readings, text)
+            self._stray_part(m, resolved) or (m.text, m.place.id) in hamlets
             or words and _a_word_not_a_town(m, text, resolved, words))}
         return rejected, _TextPlaces([m for m in resolved if id(m) not in rejected], self._is_guess,
                                      self.resolver.capital)

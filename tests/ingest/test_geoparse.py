@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -549,6 +550,18 @@ def test_a_guess_from_part_of_a_name_does_not_keep_a_far_off_hamlet(geoparser):
     found = geoparser.resolve_spans(text, [(text.index(n), text.index(n) + len(n)) for n in names])
     square = found[names.index("Washington Square")]
     assert square.place is not None and square.place.admin1 == "Louisiana"
+
+
+def test_a_far_off_hamlet_read_so_once_is_read_so_in_every_mention(geoparser):
+    """One sense per text: "at Washington Square" later in a Louisiana story does not bring
+    back the Pennsylvania hamlet that the first mention was judged not to be."""
+    text = ("Walking tour of Baton Rouge, Louisiana: from Lafayette we reach Houma and an old park "
+            "(Washington Square). Lunch is served at Washington Square.")
+    names = ["Baton Rouge", "Louisiana", "Lafayette", "Houma"]
+    spans = [(text.index(n), text.index(n) + len(n)) for n in names]
+    spans += [(m.start(), m.end()) for m in re.finditer("Washington Square", text)]
+    first, second = geoparser.resolve_spans(text, spans)[-2:]
+    assert first.place.admin1 == second.place.admin1 == "Louisiana"
 
 
 # ------------------------------------------------------------------ found in review
