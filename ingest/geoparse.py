@@ -211,6 +211,7 @@ class Geoparser:
                    if m.place is not None and _lone_foreign_hamlet(m, readings, text)}
         rejected = {id(m) for m in resolved if m.place is not None and (
             self._stray_part(m, resolved) or (m.text, m.place.id) in hamlets
+            or _named_as_street(m, text) and _far_from_all(m.place, readings)
             or words and _a_word_not_a_town(m, text, resolved, words))}
         return rejected, _TextPlaces([m for m in resolved if id(m) not in rejected], self._is_guess,
                                      self.resolver.capital)
@@ -413,6 +414,10 @@ _PLACE_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s*(?:,|\bin\b|\bat\b|\bnear\b|\bouts
 _WHERE_IN_AFTER = re.compile(
     r"^\s*,?\s+where\s+(?:[\w'’-]+\s+){1,3}(?:is|are|was|were)\s+(?:being\s+|now\s+)?"
     r"(?:admitted|treated|located|based|held|housed|kept|staying|cared\s+for)\s+in\s+(?:the\s+)?$")
+# ... or a clause that opens it there: "The Museum of Ice Cream is opening on Collins Avenue in".
+_OPENS_IN_AFTER = re.compile(
+    r"^\s+(?:is|are|was|were|will\s+be)\s+(?:now\s+|set\s+to\s+)?(?:opening|open|located|based|housed)\b"
+    r"[^.;:!?]{0,40}?\bin\s+(?:the\s+)?$")
 _POSSESSIVE_BEFORE = re.compile(r"^(?:'s|’s)\s+(?:the\s+)?$")
 # After a country's name: the capital is meant ("in the U.S. capital", "in the Kenya capital").
 _CAPITAL_AFTER = re.compile(r"\s+capital\b")
@@ -434,6 +439,9 @@ def _placed_by_text(mention: Mention, placed: list[Mention], text: str) -> Menti
         if m.start >= mention.end and m.start - mention.end <= 40 and is_facility_name(mention.text) \
                 and m.place.feature_class in ("city", "admin2") and _WHERE_IN_AFTER.match(text[mention.end : m.start]):
             return m  # "the Alder Hey Children's Hospital, where Alfie is admitted in Liverpool"
+        if m.start >= mention.end and m.start - mention.end <= 60 \
+                and m.place.feature_class in ("city", "admin2") and _OPENS_IN_AFTER.match(text[mention.end : m.start]):
+            return m  # "The Museum of Ice Cream is opening on Collins Avenue in Miami Beach"
         if m.start >= mention.end and m.start - mention.end <= 20 and _PLACE_AFTER.match(text[mention.end : m.start]):
             if text[mention.end : m.start].strip() == "," and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
                 return None  # "Beyond Madinaty, Liverpool have other academies": Y starts a clause
@@ -545,6 +553,32 @@ def _inside(place: Place, container: Place) -> bool:
         return True  # (a town "in" another town of its state is the text's business: both are real)
     reach = max(container.radius_km, SUPPORT_KM / 2)
     return haversine_km(place.lat, place.lon, container.lat, container.lon) <= reach
+
+
+# What makes a bare name a street's: "the Chartres/Franklin intersection", "Bourbon and
+# Dauphine streets", "the corner of Royal and Frenchmen"; not "the Ferguson streets" or
+# "Baghdad's streets", which are the town's.
+_STREET_AFTER = re.compile(
+    r"(?:\s*/\s*[A-Z][\w'’.-]*)?\s+intersection\b"
+    r"|(?:\s*/\s*|\s+and\s+)[A-Z][\w'’.-]*\s+(?:streets|avenues|roads)\b")
+_STREET_BEFORE = re.compile(r"\bcorner\s+of\s+$")
+
+
+def _far_from_all(place: Place, readings: list[Mention]) -> bool:
+    """True when no other town or county of the text lies within `SUPPORT_KM` of `place`."""
+    return all(m.place is None or m.place.id == place.id or m.place.feature_class not in ("city", "admin2")
+               or haversine_km(place.lat, place.lon, m.place.lat, m.place.lon) > SUPPORT_KM for m in readings)
+
+
+def _named_as_street(mention: Mention, text: str) -> bool:
+    """True for a town's name used as a street's, as the words around it show ("the
+    Chartres/Franklin intersection" in New Orleans is no French town). Such a reading stands
+    only among the text's places: "North Druid Hills and Clairmont roads" run through North
+    Druid Hills."""
+    if mention.kind != "place" or not text:
+        return False
+    return bool(_STREET_AFTER.match(text, mention.end)
+                or _STREET_BEFORE.search(text, max(0, mention.start - 12), mention.start))
 
 
 # A town this small, in a country no other place of the text is in, is a namesake...

@@ -564,6 +564,35 @@ def test_a_far_off_hamlet_read_so_once_is_read_so_in_every_mention(geoparser):
     assert first.place.admin1 == second.place.admin1 == "Louisiana"
 
 
+def test_a_towns_name_used_as_a_streets_is_no_far_off_town(geoparser):
+    """"the Chartres/Franklin intersection" in a New Orleans walk is a street corner, not
+    Chartres, France; the name goes to the text's town, as a guess."""
+    text = ("A walk through New Orleans: the lavender building overlooking the Chartres/Franklin "
+            "intersection was once a church, a mile from Metairie.")
+    m = resolve_given(geoparser, text, "Chartres")
+    assert m.place is not None and m.place.country_code == "US" and m.confidence < 0.1
+
+
+@pytest.mark.parametrize("text, name, country", [
+    # a road named after the area it runs through keeps the area
+    ("Crews closed North Druid Hills and Clairmont roads in DeKalb County, Georgia.", "North Druid Hills", "US"),
+    # the streets of a town are the town's
+    ("Protesters filled the Baghdad streets again, Iraqi officials said.", "Baghdad", "IQ"),
+])
+def test_a_streets_cue_keeps_a_reading_among_the_texts_places(geoparser, text, name, country):
+    found = {m.text: m.place for m in geoparser.geoparse(text)}
+    assert found[name] is not None and found[name].country_code == country
+
+
+def test_a_clause_that_opens_a_place_in_a_town_puts_it_there(geoparser):
+    """"The Museum of Ice Cream is opening on Collins Avenue in Miami Beach": in Miami Beach,
+    whatever other town the text names more often."""
+    text = ("The Zzyzzogle Museum is opening on Collins Avenue in Miami Beach. Its first branch "
+            "opened in Fresno; Fresno fans queued for hours.")
+    m = resolve_given(geoparser, text, "Zzyzzogle Museum")
+    assert m.place is not None and m.place.name == "Miami Beach"
+
+
 # ------------------------------------------------------------------ found in review
 
 @pytest.mark.skipif(not (shared_eval_dir() / "corpora" / "lgl.jsonl").is_file(), reason="../shared/eval not found")
