@@ -194,6 +194,7 @@ class _Group:
     scores: tuple[float, ...] = ()
     partial: bool = False  # the candidates come from a part of the name ("Lincoln Memorial")
     area_bonus: dict[str, float] = field(default_factory=dict)  # "central Washington" is an area
+    as_team_only: bool = True  # every mention is a team's name ("the Texas Rangers")
 
 
 @dataclass(frozen=True)
@@ -533,6 +534,7 @@ class Resolver:
                 cands = self.candidates(name)
                 group = groups[key] = _Group(key, cands, _priors(cands, key),
                                              partial=span.text.strip() in self._fallback_names)
+            group.as_team_only = group.as_team_only and _team_name_after(text, span.end)
             if (span.modifier or _STATE_CUE_AFTER.match(text, span.end)
                     or _STATE_CUE_BEFORE.search(text, max(0, span.start - 12), span.start)) and not group.area_bonus:
                 _hint_area(group)
@@ -1042,7 +1044,9 @@ def _pair_bonus(groups: list[_Group]) -> None:
     givers = [(h, q) for h, q in locals_ if not _county_of_bare_name(h, q)]
     # a state counts when it is what its name mainly means ("Texas"), not a namesake reading
     # ("Mexico City" the federal entity, "Upper West" for "WA")
-    states = [(g, g.candidates[k]) for g in groups if g.candidates
+    # (a state named only as a team's, "against the Texas Rangers", says nothing of where the
+    # text's towns are: the Buffalo Bisons are no team of Buffalo, Texas)
+    states = [(g, g.candidates[k]) for g in groups if g.candidates and not g.as_team_only
               for k in [max(range(len(g.priors)), key=g.priors.__getitem__)]
               if g.candidates[k].feature_class == "admin1"]
     if len(groups) < 2:
@@ -1275,11 +1279,16 @@ def _named_as_teams(text: str, spans: Sequence[SpanLike], span_groups: Sequence[
     for span, group in zip(spans, span_groups):
         if group is None:
             continue
-        team_name = _TEAM_AFTER.match(text[span.end : span.end + 40])
-        if _AGAINST_BEFORE.search(text, max(0, span.start - 16), span.start) \
-                or team_name and team_name.group("plural").lower() not in _NOT_TEAMS:
+        if _AGAINST_BEFORE.search(text, max(0, span.start - 16), span.start) or _team_name_after(text, span.end):
             teams.add(id(group))
     return frozenset(teams)
+
+
+def _team_name_after(text: str, end: int) -> bool:
+    """True when a team's name follows a place name ending at `end`: "Texas" in "the Texas
+    Rangers", not "Austin" in "Austin Public Schools"."""
+    team = _TEAM_AFTER.match(text[end : end + 40])
+    return bool(team) and team.group("plural").lower() not in _NOT_TEAMS
 
 
 def _singular(word: str) -> str:

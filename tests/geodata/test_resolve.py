@@ -478,6 +478,15 @@ def test_a_budget_story_with_a_season_and_points_is_no_game_report(resolver):
     assert place is not None and place.admin1 == "Colorado"
 
 
+def test_a_state_named_only_as_a_teams_name_keeps_no_town_of_its_own(resolver):
+    """"against the Texas Rangers" says nothing about where the Buffalo Bisons play: Buffalo,
+    New York, not Buffalo, Texas (1,900 people)."""
+    text = ("Toronto fans recall his home run against the Texas Rangers. He belonged to Toronto, "
+            "said a Toronto fan from Ontario. Wagner called games for the Buffalo Bisons.")
+    m = resolve_one(resolver, text, "Toronto", "Ontario", "Texas", "Buffalo", target="Buffalo")
+    assert m.place.admin1 == "New York"
+
+
 # ------------------------------------------------------------------ counties named bare
 
 @pytest.mark.parametrize("text, name", [
