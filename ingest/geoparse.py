@@ -608,6 +608,7 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
             or place.population >= STATE_HAMLET_POPULATION:
         return False
     if text and (_PLACE_PREPOSITION_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+                 and not _NAME_WITH_PREPOSITION_BEFORE.search(text, max(0, mention.start - 40), mention.start)
                  or (_next_word(text, mention.end) in EVENT_NOUNS)):
         return False
     countries: dict[str, int] = {}
@@ -629,6 +630,8 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
     return place.population < LONE_HAMLET_POPULATION and max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
 
 
+# ... unless the preposition is part of a name: "The Shops at Stonewall", "the Village at Leesburg".
+_NAME_WITH_PREPOSITION_BEFORE = re.compile(r"\b[Tt]he\s+[A-Z][a-z]+\s+(?:at|on|in)\s+$")
 _PLACE_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|near|to|into|outside|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"(?:['’]s)?[ \t]+([A-Za-z]+)")  # on the same line, no dash between
 

@@ -593,6 +593,16 @@ def test_a_clause_that_opens_a_place_in_a_town_puts_it_there(geoparser):
     assert m.place is not None and m.place.name == "Miami Beach"
 
 
+def test_a_preposition_inside_a_name_does_not_make_a_far_off_hamlet_local(geoparser):
+    """"The Shops at Stonewall" in a Virginia story is a mall, not Stonewall, Louisiana: the
+    "at" is part of the name, not a preposition of place that a reader's known town follows."""
+    text = ("Shopping: The Shops at Stonewall offer groceries. Residents of Haymarket, Gainesville "
+            "and Centreville, Virginia, commute to Manassas.")
+    names = ["Stonewall", "Haymarket", "Gainesville", "Centreville", "Virginia", "Manassas"]
+    found = geoparser.resolve_spans(text, [(text.index(n), text.index(n) + len(n)) for n in names])
+    assert found[0].place is None or found[0].place.admin1 == "Virginia"
+
+
 # ------------------------------------------------------------------ found in review
 
 @pytest.mark.skipif(not (shared_eval_dir() / "corpora" / "lgl.jsonl").is_file(), reason="../shared/eval not found")
