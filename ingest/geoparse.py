@@ -602,13 +602,18 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
     places in one other state of its country, none in its state or within `SUPPORT_KM` of it;
     naming the hamlet's country keeps it. So does a text that uses the name as a place a reader
     knows: a preposition of place before it ("the shooting in Uvalde", "evacuated from
-    Zermatt") or an event after it ("the Lockerbie bombing")."""
+    Zermatt") or an event after it ("the Lockerbie bombing"). Neither holds for a hamlet listed
+    with a town of another state or country ("branches in Rehab and New Cairo", "the
+    Surfside/Garden City area"): a list's places lie together. Such a town abroad is taken as
+    a namesake up to `STATE_HAMLET_POPULATION`."""
     place = mention.place
     if mention.kind != "place" or place is None or place.feature_class != "city" \
             or place.population >= STATE_HAMLET_POPULATION:
         return False
+    listed = bool(text) and _listed_with_a_town_elsewhere(mention, resolved, text)
     if text and (_PLACE_PREPOSITION_BEFORE.search(text, max(0, mention.start - 12), mention.start)
                  and not _NAME_WITH_PREPOSITION_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+                 and not listed
                  or (_next_word(text, mention.end) in EVENT_NOUNS)):
         return False
     countries: dict[str, int] = {}
@@ -620,6 +625,8 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
         if q.feature_class in ("region", "water", "landform"):
             continue  # areas that span states or countries say little about which one
         if q.country_code == place.country_code:
+            if q.feature_class == "country" and listed:
+                continue  # naming the country does not vouch for a hamlet listed with a town elsewhere
             if q.feature_class == "country" or q.admin1 == place.admin1 \
                     or haversine_km(q.lat, q.lon, place.lat, place.lon) <= SUPPORT_KM:
                 return False
@@ -627,9 +634,30 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
         countries[q.country_code] = countries.get(q.country_code, 0) + 1
     if states:
         return max(states.values()) >= STATE_FOCUS_PLACES_NEEDED
-    return place.population < LONE_HAMLET_POPULATION and max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
+    # (listed with a town abroad, "in Rehab and New Cairo", a bigger town is a namesake too)
+    limit = STATE_HAMLET_POPULATION if listed else LONE_HAMLET_POPULATION
+    return place.population < limit and max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
 
 
+def _listed_with_a_town_elsewhere(mention: Mention, resolved: list[Mention], text: str) -> bool:
+    """True when the name is listed with a town of another state or country ("branches in
+    Rehab and New Cairo", "the Surfside/Garden City area"): places listed together lie
+    together, so the preposition before the list vouches for the other town, not for a
+    namesake hamlet far from it."""
+    place = mention.place
+    assert place is not None
+    for m in resolved:
+        q = m.place
+        if q is None or m is mention or q.feature_class not in ("city", "admin2"):
+            continue
+        gap = text[mention.end : m.start] if m.start >= mention.end else text[m.end : mention.start]
+        if len(gap) <= 6 and _LIST_JOINT_GAP.fullmatch(gap) \
+                and (q.country_code != place.country_code or q.admin1 != place.admin1):
+            return True
+    return False
+
+
+_LIST_JOINT_GAP = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b)\s*")
 # ... unless the preposition is part of a name: "The Shops at Stonewall", "the Village at Leesburg".
 _NAME_WITH_PREPOSITION_BEFORE = re.compile(r"\b[Tt]he\s+[A-Z][a-z]+\s+(?:at|on|in)\s+$")
 _PLACE_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|near|to|into|outside|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE)

@@ -603,6 +603,21 @@ def test_a_preposition_inside_a_name_does_not_make_a_far_off_hamlet_local(geopar
     assert found[0].place is None or found[0].place.admin1 == "Virginia"
 
 
+@pytest.mark.parametrize("text, names, name, where", [
+    # "in Rehab and New Cairo": the preposition vouches for the list, which is in Egypt
+    ("The club has academy branches in Rehab and New Cairo, on the outskirts of Cairo, Egypt.",
+     ["Rehab", "New Cairo", "Cairo", "Egypt"], "Rehab", "EG"),
+    # naming the country does not vouch for a hamlet listed with a town of another state
+    ("He worked for Bank of America, then moved to the Surfside/Garden City area near Myrtle "
+     "Beach and Conway, South Carolina.",
+     ["America", "Surfside", "Garden City", "Myrtle Beach", "Conway", "South Carolina"], "Surfside", "South Carolina"),
+])
+def test_a_hamlet_listed_with_a_town_elsewhere_is_no_namesake_far_off(geoparser, text, names, name, where):
+    found = geoparser.resolve_spans(text, [(text.index(n), text.index(n) + len(n)) for n in names])
+    m = found[names.index(name)]
+    assert m.place is None or where in (m.place.country_code, m.place.admin1)
+
+
 # ------------------------------------------------------------------ found in review
 
 @pytest.mark.skipif(not (shared_eval_dir() / "corpora" / "lgl.jsonl").is_file(), reason="../shared/eval not found")
