@@ -138,6 +138,7 @@ class Geoparser:
             else:
                 m = _moved_by_text(m, places, text)
             out.append(m)
+        out = _one_place_per_name(out)
         return [_with_proper_compass(m, compass.get(m.start, ""), text, out) for m in out]
 
     # -- public API ----------------------------------------------------------------------
@@ -190,10 +191,11 @@ class Geoparser:
         # ("Loudon Co." alone is still Loudon), except a street's ("Pennsylvania Avenue" alone
         # is no more in Pennsylvania than any street: it abstains).
         rejected, places = self._firm_places(resolved, text, self.gazetteer.english_words())
-        return [_in_context(dataclasses.replace(m, place=None, confidence=0.0) if is_street_name(m.text) else m,
-                            places, text)
-                if m.place is None or id(m) in rejected else _moved_by_text(m, places, text)
-                for m in out]
+        return _one_place_per_name([
+            _in_context(dataclasses.replace(m, place=None, confidence=0.0) if is_street_name(m.text) else m,
+                        places, text)
+            if m.place is None or id(m) in rejected else _moved_by_text(m, places, text)
+            for m in out])
 
     def _firm_places(self, resolved: list[Mention], text: str,
                      words: frozenset[str] = frozenset()) -> tuple[set[int], "_TextPlaces"]:
@@ -408,7 +410,9 @@ def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mentio
 
 # What lies between a building and the place named after it: "in", "at", a comma, perhaps a
 # word or two in lower case ("cinema in", "is admitted in" is too far).
-_PLACE_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s*(?:,|\bin\b|\bat\b|\bnear\b|\boutside\b)\s*(?:the\s+)?$")
+_PLACE_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s*(?:,|\bin\b|\bat\b|\bnear\b|\boutside\b)\s*(?:the\s+)?$"
+                          # ... or the rest of a longer name and a comma: "Brands Hatch Indy, Kent"
+                          r"|^(?:\s+[A-Z][A-Za-z]*){1,2}\s*,\s*$")
 # ... or a clause that says who stays there in what town: "the hospital where he is treated in"
 # (not "where soldiers wounded in Iraq are treated": the town must follow the verb of staying).
 _WHERE_IN_AFTER = re.compile(
@@ -421,6 +425,17 @@ _OPENS_IN_AFTER = re.compile(
 _POSSESSIVE_BEFORE = re.compile(r"^(?:'s|’s)\s+(?:the\s+)?$")
 # After a country's name: the capital is meant ("in the U.S. capital", "in the Kenya capital").
 _CAPITAL_AFTER = re.compile(r"\s+capital\b")
+
+
+def _one_place_per_name(mentions: list[Mention]) -> list[Mention]:
+    """One place per name in a text: a name the gazetteer lacks that the text places once
+    ("Brands Hatch Indy, Kent") is there in its other mentions too, which were only guessed at
+    the text's focus ("gets going tomorrow at Brands Hatch")."""
+    placed = {m.text: m for m in mentions if m.place is not None and m.confidence == PLACED_BY_TEXT_CONFIDENCE}
+    return [dataclasses.replace(m, place=placed[m.text].place, geo_precision=placed[m.text].geo_precision,
+                                confidence=PLACED_BY_TEXT_CONFIDENCE)
+            if m.text in placed and m.confidence == CONTEXT_CONFIDENCE else m
+            for m in mentions]
 
 
 def _placed_in(mention: Mention, container: Place) -> Mention:
@@ -443,7 +458,7 @@ def _placed_by_text(mention: Mention, placed: list[Mention], text: str) -> Menti
                 and m.place.feature_class in ("city", "admin2") and _OPENS_IN_AFTER.match(text[mention.end : m.start]):
             return m  # "The Museum of Ice Cream is opening on Collins Avenue in Miami Beach"
         if m.start >= mention.end and m.start - mention.end <= 20 and _PLACE_AFTER.match(text[mention.end : m.start]):
-            if text[mention.end : m.start].strip() == "," and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
+            if text[mention.end : m.start].strip().endswith(",") and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
                 return None  # "Beyond Madinaty, Liverpool have other academies": Y starts a clause
             return m
         if m.end <= mention.start and mention.start - m.end <= 8 and _POSSESSIVE_BEFORE.match(text[m.end : mention.start]):

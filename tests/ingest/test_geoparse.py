@@ -618,6 +618,20 @@ def test_a_hamlet_listed_with_a_town_elsewhere_is_no_namesake_far_off(geoparser,
     assert m.place is None or where in (m.place.country_code, m.place.admin1)
 
 
+def test_an_unknown_name_placed_once_by_the_text_is_there_in_every_mention(geoparser):
+    """The calendar's "Zzyzzogle Indy, Kent" (the rest of a longer name, then its county) places
+    the circuit, and "tomorrow at Zzyzzogle" with it, not at the text's focus."""
+    text = ("The championship gets going tomorrow at Zzyzzogle. Silverstone and Silverstone fans, "
+            "Northamptonshire's pride, wait. Calendar: 7/8 April: Zzyzzogle Indy, Kent. 28/29 "
+            "April: Silverstone, Northamptonshire.")
+    names = ["Silverstone", "Northamptonshire", "Kent"]
+    spans = [(m.start(), m.end()) for n in names for m in re.finditer(n, text)]
+    spans += [(m.start(), m.end()) for m in re.finditer("Zzyzzogle", text)]
+    found = geoparser.resolve_spans(text, sorted(spans))
+    circuit = [m for m in found if m.text == "Zzyzzogle"]
+    assert [m.place.name if m.place else None for m in circuit] == ["Kent", "Kent"]
+
+
 # ------------------------------------------------------------------ found in review
 
 @pytest.mark.skipif(not (shared_eval_dir() / "corpora" / "lgl.jsonl").is_file(), reason="../shared/eval not found")
