@@ -307,6 +307,9 @@ _DIVISION_WORDS = frozenset("county parish province district state region govern
 # likely lies: the place the text is about. Only towns and smaller divisions qualify, and the
 # answer is marked as a guess (low confidence, region precision).
 _CONTEXT_CLASSES = (("city", "admin2"), ("admin1",))
+# A country this small ("Saint Lucia", "Malta") is as good a guess as a town when the text
+# names no town or state and no other country: any point in it is that close.
+SMALL_COUNTRY_KM = 50.0
 CONTEXT_CONFIDENCE = 0.05
 # ... and of one placed where the text puts it: "Le Bernardin in New York" is in New York,
 # though not at its centre.
@@ -354,6 +357,12 @@ class _TextPlaces:
             pool = [m for m in self.placed if m.place.feature_class in classes]  # type: ignore[union-attr]
             if pool:
                 break
+        if not pool and len({m.place.country_code for m in self.placed}) == 1:  # type: ignore[union-attr]
+            # ... and a country when the text is all about one, as small as a town's surroundings
+            pool = [m for m in self.placed if m.place.feature_class == "country"  # type: ignore[union-attr]
+                    and m.place.radius_km <= SMALL_COUNTRY_KM]  # type: ignore[union-attr]
+            if len(pool) < 2:
+                pool = []  # named once, it may be a slip of the reading ("S. Jersey" is New Jersey's south)
         counts: dict[str, int] = {}
         for m in pool:
             counts[m.place.id] = counts.get(m.place.id, 0) + 1  # type: ignore[union-attr]

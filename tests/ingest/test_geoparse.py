@@ -632,6 +632,19 @@ def test_an_unknown_name_placed_once_by_the_text_is_there_in_every_mention(geopa
     assert [m.place.name if m.place else None for m in circuit] == ["Kent", "Kent"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a small country the text is about is as good a guess as a town
+    ("Saint Lucia's ministry will protect the Zzyzzogle Environmental Protection Area, and "
+     "Saint Lucia's fishers agree.", "Saint Lucia"),
+    # named once, a small country is no guess for the rest ("S. Jersey" is New Jersey's south)
+    ("Remains were found on the Zzyzzogle Environmental Protection Area beach on Monday, "
+     "police from Jersey said.", None),
+])
+def test_an_unknown_name_in_a_text_about_a_small_country_is_placed_there(geoparser, text, expected):
+    m = resolve_given(geoparser, text, "Zzyzzogle Environmental Protection Area")
+    assert (m.place.name if m.place else None) == expected
+
+
 # ------------------------------------------------------------------ found in review
 
 @pytest.mark.skipif(not (shared_eval_dir() / "corpora" / "lgl.jsonl").is_file(), reason="../shared/eval not found")
