@@ -397,6 +397,8 @@ class Resolver:
                     continue  # "Fort Hood" is not "Hood", "Lake Victoria" not "Victoria"
                 if all(_bare(w) in _GENERIC_WORDS or not w[:1].isupper() for w in part):
                     continue
+                if size == 1 and _bare(part[0]) in _LONE_FEATURE_WORDS:
+                    continue
                 if all(_bare(w) in _DROPPABLE_LEADING for w in part):
                     continue  # "Imperial Russia" is not Imperial, Peru
                 if size == 1 and _bare(part[0]) in _FACILITY_HEADS and start + 1 < len(words) \
@@ -721,8 +723,13 @@ _GENERIC_WORDS = frozenset(
     church school college university hospital airport station cup world city county state
     north south east west northern southern eastern western central upper lower new old
     great royal national international royal grand little big saint san santa fort port
-    valley bay beach island islands coast district province region area rue cape point
-    lagoon reef peak creek harbour harbor falls canyon peninsula forest desert gulf""".split()
+    valley bay beach island islands coast district province region area rue""".split()
+)
+# Words for a natural feature that alone never stand for a place when a longer name is
+# unknown ("Point Peron" is no town GeoNames calls "Point"), though they start and end real
+# names ("Sioux Falls Regional Airport", "Walnut Creek Police", "Cape Coral Hospital").
+_LONE_FEATURE_WORDS = frozenset(
+    "cape point lagoon reef peak creek harbour harbor falls canyon peninsula forest desert gulf".split()
 )
 # Words that make a name a building, a street or an institution. Before one, a town's name
 # is often a namesake ("Carnegie Library", "Rogers Centre"), not the address.

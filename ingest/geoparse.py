@@ -206,11 +206,14 @@ class Geoparser:
         # Library" read as Carnegie, Pennsylvania, keeps no Pennsylvania hamlet in a New
         # Orleans story)
         readings = [m for m in resolved if not self._is_guess(m)]
-        # One sense per text: a name read as a far-off hamlet in one mention is that in all,
-        # though another mention has a preposition of place before it ("an old park
-        # (Washington Square)" ... "Royal Street at Washington Square").
+        # One sense per text: a name read as a far-off hamlet in one mention is that in all
+        # ("an old park (Washington Square)" ... "Royal Street at Washington Square"), unless
+        # one mention is used as a place a reader knows ("climbers died near Zermatt ...
+        # Zermatt police said").
+        vouched = {(m.text, m.place.id) for m in resolved if m.place is not None and m.kind == "place"
+                   and _vouched_by_text(m, text, _listed_with_a_town_elsewhere(m, readings, text))}
         hamlets = {(m.text, m.place.id) for m in resolved
-                   if m.place is not None and _lone_foreign_hamlet(m, readings, text)}
+                   if m.place is not None and _lone_foreign_hamlet(m, readings, text)} - vouched
         rejected = {id(m) for m in resolved if m.place is not None and (
             self._stray_part(m, resolved) or (m.text, m.place.id) in hamlets
             or _named_as_street(m, text) and _far_from_all(m.place, readings)
@@ -406,11 +409,12 @@ def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mentio
         # "the Russian Embassy in the U.S. capital" is in Washington
         here = places.capital_of(here.country_code) or here
     anchor = places.focus_for(mention)
-    if here is not None and (here.feature_class not in _BODY_READING_CLASSES or anchor is None
-                             or not _inside(anchor, here)):
+    # In a state the text is about, it is most likely in the text's town there: "CAMP MURRAY,
+    # Wash." in a story from Seattle, "Fort Detrick" in Maryland at Frederick. Not in a whole
+    # country: "the Kuriga school in Nigeria" in a Lagos story is nearer Nigeria's middle.
+    if here is not None and (here.feature_class != "admin1" or anchor is None
+                             or anchor.feature_class not in ("city", "admin2") or not _inside(anchor, here)):
         return _placed_in(mention, here)
-    # (in a country or a state the text is about, it is most likely in the text's town there:
-    # "CAMP MURRAY, Wash." in a story from Seattle, "the Russian Embassy in the U.S. capital")
     if anchor is None:
         return mention
     return dataclasses.replace(mention, place=anchor, confidence=CONTEXT_CONFIDENCE,
@@ -579,19 +583,21 @@ def _inside(place: Place, container: Place) -> bool:
     return haversine_km(place.lat, place.lon, container.lat, container.lon) <= reach
 
 
-# What makes a bare name a street's: "the Chartres/Franklin intersection", "Bourbon and
-# Dauphine streets", "the corner of Royal and Frenchmen"; not "the Ferguson streets" or
-# "Baghdad's streets", which are the town's.
+# What makes a bare name a street's: two names at a corner ("the Chartres/Franklin
+# intersection", "Bourbon and Dauphine streets", "the corner of Royal and Frenchmen"); not
+# one name ("a busy Seattle intersection", "the Ferguson streets", "the northeastern corner of
+# Syria") nor roads, which lead to towns ("the Kabul and Kandahar roads").
 _STREET_AFTER = re.compile(
-    r"(?:\s*/\s*[A-Z][\w'’.-]*)?\s+intersection\b"
-    r"|(?:\s*/\s*|\s+and\s+)[A-Z][\w'’.-]*\s+(?:streets|avenues|roads)\b")
+    r"\s*/\s*[A-Z][\w'’.-]*\s+intersection\b|(?:\s*/\s*|\s+and\s+)[A-Z][\w'’.-]*\s+(?:streets|avenues)\b")
 _STREET_BEFORE = re.compile(r"\bcorner\s+of\s+$")
+_CORNER_PARTNER_AFTER = re.compile(r"\s+and\s+[A-Z]")
 
 
 def _far_from_all(place: Place, readings: list[Mention]) -> bool:
-    """True when no other town or county of the text lies within `SUPPORT_KM` of `place`."""
-    return all(m.place is None or m.place.id == place.id or m.place.feature_class not in ("city", "admin2")
-               or haversine_km(place.lat, place.lon, m.place.lat, m.place.lon) > SUPPORT_KM for m in readings)
+    """True when the text names other towns or counties, none within `SUPPORT_KM` of `place`."""
+    others = [m.place for m in readings if m.place is not None and m.place.id != place.id
+              and m.place.feature_class in ("city", "admin2")]
+    return bool(others) and all(haversine_km(place.lat, place.lon, q.lat, q.lon) > SUPPORT_KM for q in others)
 
 
 def _named_as_street(mention: Mention, text: str) -> bool:
@@ -599,10 +605,11 @@ def _named_as_street(mention: Mention, text: str) -> bool:
     Chartres/Franklin intersection" in New Orleans is no French town). Such a reading stands
     only among the text's places: "North Druid Hills and Clairmont roads" run through North
     Druid Hills."""
-    if mention.kind != "place" or not text:
+    if mention.kind != "place" or not text or mention.place is None or mention.place.feature_class != "city":
         return False
     return bool(_STREET_AFTER.match(text, mention.end)
-                or _STREET_BEFORE.search(text, max(0, mention.start - 12), mention.start))
+                or _STREET_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+                and _CORNER_PARTNER_AFTER.match(text, mention.end))
 
 
 # A town this small, in a country no other place of the text is in, is a namesake...
@@ -635,10 +642,7 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
             or place.population >= STATE_HAMLET_POPULATION:
         return False
     listed = bool(text) and _listed_with_a_town_elsewhere(mention, resolved, text)
-    if text and (_PLACE_PREPOSITION_BEFORE.search(text, max(0, mention.start - 12), mention.start)
-                 and not _NAME_WITH_PREPOSITION_BEFORE.search(text, max(0, mention.start - 40), mention.start)
-                 and not listed
-                 or (_next_word(text, mention.end) in EVENT_NOUNS)):
+    if _vouched_by_text(mention, text, listed):
         return False
     countries: dict[str, int] = {}
     states: dict[str, int] = {}
@@ -648,11 +652,12 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
             continue
         if q.feature_class in ("region", "water", "landform"):
             continue  # areas that span states or countries say little about which one
+        if q.feature_class in ("city", "admin2") and haversine_km(q.lat, q.lon, place.lat, place.lon) <= SUPPORT_KM:
+            return False  # a neighbour, across a border too ("Sderot and Beit Hanoun")
         if q.country_code == place.country_code:
             if q.feature_class == "country" and listed:
                 continue  # naming the country does not vouch for a hamlet listed with a town elsewhere
-            if q.feature_class == "country" or q.admin1 == place.admin1 \
-                    or haversine_km(q.lat, q.lon, place.lat, place.lon) <= SUPPORT_KM:
+            if q.feature_class == "country" or q.admin1 == place.admin1:
                 return False
             states[q.admin1] = states.get(q.admin1, 0) + 1
         countries[q.country_code] = countries.get(q.country_code, 0) + 1
@@ -661,6 +666,21 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
     # (listed with a town abroad, "in Rehab and New Cairo", a bigger town is a namesake too)
     limit = STATE_HAMLET_POPULATION if listed else LONE_HAMLET_POPULATION
     return place.population < limit and max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
+
+
+def _vouched_by_text(mention: Mention, text: str, listed: bool = False) -> bool:
+    """True when the text uses the name as a place a reader knows: a preposition of place
+    before it ("the shooting in Uvalde", "climbers died near Zermatt"), unless the preposition
+    is part of a name ("The Shops at Stonewall") or makes a street corner ("Royal Street at
+    Washington Square"), or the name is listed with a town elsewhere; or an event after it
+    ("the Lockerbie bombing")."""
+    if not text:
+        return False
+    lo = max(0, mention.start - 40)
+    return bool(_PLACE_PREPOSITION_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+                and not _NAME_WITH_PREPOSITION_BEFORE.search(text, lo, mention.start)
+                and not _STREET_CORNER_BEFORE.search(text, lo, mention.start)
+                and not listed) or _next_word(text, mention.end) in EVENT_NOUNS
 
 
 def _listed_with_a_town_elsewhere(mention: Mention, resolved: list[Mention], text: str) -> bool:
@@ -676,14 +696,21 @@ def _listed_with_a_town_elsewhere(mention: Mention, resolved: list[Mention], tex
             continue
         gap = text[mention.end : m.start] if m.start >= mention.end else text[m.end : mention.start]
         if len(gap) <= 6 and _LIST_JOINT_GAP.fullmatch(gap) \
-                and (q.country_code != place.country_code or q.admin1 != place.admin1):
+                and (q.country_code != place.country_code or q.admin1 != place.admin1) \
+                and haversine_km(q.lat, q.lon, place.lat, place.lon) > SUPPORT_KM:
             return True
     return False
 
 
 _LIST_JOINT_GAP = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b)\s*")
-# ... unless the preposition is part of a name: "The Shops at Stonewall", "the Village at Leesburg".
-_NAME_WITH_PREPOSITION_BEFORE = re.compile(r"\b[Tt]he\s+[A-Z][a-z]+\s+(?:at|on|in)\s+$")
+# ... unless the preposition is part of an estate's or a mall's name: "The Shops at Stonewall",
+# "the Village at Leesburg" (not "the Marines at Twentynine Palms")...
+_NAME_WITH_PREPOSITION_BEFORE = re.compile(
+    r"\b[Tt]he\s+(?:Shops|Village|Residences|Commons|Promenade|Plaza|Landing|Crossing|Market|Marketplace"
+    r"|Outlets|Mall|Estates|Townhomes|Apartments|Lofts|Gardens|Terrace|Preserve|Links|Greens|Pointe)"
+    r"\s+(?:at|on|in)\s+$")
+# ... or makes a street corner: "Royal Street at Washington Square".
+_STREET_CORNER_BEFORE = re.compile(r"\b(?:Street|St\.|Avenue|Ave\.|Road|Boulevard|Blvd\.)\s+(?:at|and)\s+$")
 _PLACE_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|near|to|into|outside|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"(?:['’]s)?[ \t]+([A-Za-z]+)")  # on the same line, no dash between
 

@@ -553,10 +553,11 @@ def test_a_guess_from_part_of_a_name_does_not_keep_a_far_off_hamlet(geoparser):
 
 
 def test_a_far_off_hamlet_read_so_once_is_read_so_in_every_mention(geoparser):
-    """One sense per text: "at Washington Square" later in a Louisiana story does not bring
-    back the Pennsylvania hamlet that the first mention was judged not to be."""
+    """One sense per text: "Royal Street at Washington Square" (a street corner, not a
+    preposition of place) later in a Louisiana story does not bring back the Pennsylvania
+    hamlet that the first mention was judged not to be."""
     text = ("Walking tour of Baton Rouge, Louisiana: from Lafayette we reach Houma and an old park "
-            "(Washington Square). Lunch is served at Washington Square.")
+            "(Washington Square). Lunch is served on Royal Street at Washington Square.")
     names = ["Baton Rouge", "Louisiana", "Lafayette", "Houma"]
     spans = [(text.index(n), text.index(n) + len(n)) for n in names]
     spans += [(m.start(), m.end()) for m in re.finditer("Washington Square", text)]
@@ -947,3 +948,48 @@ def test_an_english_county_s_office_stays_english(geoparser, text, county, town,
     found = {m.text: m.place for m in geoparser.geoparse(text)}
     assert county not in found or found[county] is None or found[county].country_code == country
     assert found[town].country_code == country
+
+
+# Found in review of stop 12's rules: each case was wrong after one of them and right before.
+@pytest.mark.parametrize("text, name, expected", [
+    # one town's name before "intersection", or "corner of" a country, is no street
+    ("A pedestrian was killed at a busy Seattle intersection on Monday.", "Seattle", "US"),
+    ("BEIRUT — drones struck a convoy in the northeastern corner of Syria, activists said.", "Syria", "SY"),
+    ("Trucks on the Kabul and Kandahar roads were searched, officials in Kabul said.", "Kabul", "AF"),
+    # a feature word starts and ends real names
+    ("Flights at Sioux Falls Regional Airport were delayed. Schools in Brandon and Harrisburg closed.",
+     "Brandon", "South Dakota"),
+    # towns across a border are neighbours, not namesakes far off
+    ("Israeli troops clashed with militants near Sderot and Beit Hanoun. Airstrikes also hit Rafah, "
+     "Khan Younis and Deir al-Balah.", "Sderot", "IL"),
+    ("Fighting was reported in Vovchansk and Shebekino, as Russian officials in Belgorod, Kursk and "
+     "Bryansk said.", "Vovchansk", "UA"),
+    # a preposition after a word that is no estate's or mall's name is a preposition of place
+    ("The Marines at Twentynine Palms trained for weeks, officials in Norfolk, Richmond and Virginia "
+     "Beach said.", "Twentynine Palms", "California"),
+])
+def test_review_stop_12_a_place_stays_a_place(geoparser, text, name, expected):
+    found = [m for m in geoparser.geoparse(text) if m.text == name]
+    assert found and all(m.place is not None and expected in (m.place.country_code, m.place.admin1) for m in found)
+
+
+def test_review_stop_12_a_place_used_as_one_keeps_all_its_mentions(geoparser):
+    """"died near Zermatt ... Zermatt police said": the preposition vouches for the name in
+    every mention, in a story from Colorado."""
+    text = ("DENVER — Climbers from Boulder and Golden died near Zermatt on Sunday. Zermatt police "
+            "said the pair fell.")
+    found = [m for m in geoparser.geoparse(text) if m.text == "Zermatt"]
+    assert len(found) == 2 and all(m.place is not None and m.place.country_code == "CH" for m in found)
+
+
+@pytest.mark.parametrize("text, names, where, confidence", [
+    # in a whole country the country's point is the better guess than the text's town
+    ("LAGOS — Gunmen raided the Zzyzzogle school in Nigeria, Lagos officials said.",
+     ["Zzyzzogle school", "Nigeria", "Lagos"], "Nigeria", 0.5),
+    # with no town in the text, the state named keeps its confidence
+    ("Patients at Zzyzzogle Medical Center in Montana were moved.",
+     ["Zzyzzogle Medical Center", "Montana"], "Montana", 0.5),
+])
+def test_review_stop_12_an_unknown_name_in_a_country_stays_there(geoparser, text, names, where, confidence):
+    m = geoparser.resolve_spans(text, [(text.index(n), text.index(n) + len(n)) for n in names])[0]
+    assert m.place is not None and m.place.name == where and m.confidence == confidence
