@@ -423,18 +423,22 @@ def _in_context(mention: Mention, places: _TextPlaces, text: str = "") -> Mentio
 
 # What lies between a building and the place named after it: "in", "at", a comma, perhaps a
 # word or two in lower case ("cinema in", "is admitted in" is too far).
-_PLACE_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s*(?:,|\bin\b|\bat\b|\bnear\b|\boutside\b)\s*(?:the\s+)?$"
-                          # ... or the rest of a longer name and a comma: "Brands Hatch Indy, Kent"
-                          r"|^(?:\s+[A-Z][A-Za-z]*){1,2}\s*,\s*$")
+_PLACE_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s*(?:,|\bin\b|\bat\b|\bnear\b|\boutside\b)\s*(?:the\s+)?$")
+# ... or the last word of a longer name, a comma and the county or state: "Brands Hatch Indy,
+# Kent" (not a headline's "Nasser Hospital Kills Five, Gaza Officials Say").
+_NAME_REST_AFTER = re.compile(r"^\s+[A-Z][A-Za-z]*\s*,\s*$")
+_ADDRESS_DIVISIONS = ("admin1", "admin2")
 # ... or a clause that says who stays there in what town: "the hospital where he is treated in"
 # (not "where soldiers wounded in Iraq are treated": the town must follow the verb of staying).
 _WHERE_IN_AFTER = re.compile(
     r"^\s*,?\s+where\s+(?:[\w'’-]+\s+){1,3}(?:is|are|was|were)\s+(?:being\s+|now\s+)?"
     r"(?:admitted|treated|located|based|held|housed|kept|staying|cared\s+for)\s+in\s+(?:the\s+)?$")
 # ... or a clause that opens it there: "The Museum of Ice Cream is opening on Collins Avenue in".
+# (only an address may come between: "on Collins Avenue", "at 5th Street"; not "open to fans
+# who watch games in Milwaukee")
 _OPENS_IN_AFTER = re.compile(
-    r"^\s+(?:is|are|was|were|will\s+be)\s+(?:now\s+|set\s+to\s+)?(?:opening|open|located|based|housed)\b"
-    r"[^.;:!?]{0,40}?\bin\s+(?:the\s+)?$")
+    r"^\s+(?:is|are|was|were|will\s+be)\s+(?:now\s+|set\s+to\s+)?(?:opening|located|based|housed)"
+    r"(?:\s+(?:on|at)\s+(?:\d+\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})?\s*,?\s+in\s+(?:the\s+)?$")
 _POSSESSIVE_BEFORE = re.compile(r"^(?:'s|’s)\s+(?:the\s+)?$")
 # After a country's name: the capital is meant ("in the U.S. capital", "in the Kenya capital").
 _CAPITAL_AFTER = re.compile(r"\s+capital\b")
@@ -444,7 +448,9 @@ def _one_place_per_name(mentions: list[Mention]) -> list[Mention]:
     """One place per name in a text: a name the gazetteer lacks that the text places once
     ("Brands Hatch Indy, Kent") is there in its other mentions too, which were only guessed at
     the text's focus ("gets going tomorrow at Brands Hatch")."""
-    placed = {m.text: m for m in mentions if m.place is not None and m.confidence == PLACED_BY_TEXT_CONFIDENCE}
+    # (not a name that many towns have: "City Hall", "Memorial Stadium", "the State Capitol")
+    placed = {m.text: m for m in mentions if m.place is not None and m.confidence == PLACED_BY_TEXT_CONFIDENCE
+              and not any(is_facility_word(w) or w.casefold() == "capitol" for w in m.text.split())}
     return [dataclasses.replace(m, place=placed[m.text].place, geo_precision=placed[m.text].geo_precision,
                                 confidence=PLACED_BY_TEXT_CONFIDENCE)
             if m.text in placed and m.confidence == CONTEXT_CONFIDENCE else m
@@ -470,7 +476,9 @@ def _placed_by_text(mention: Mention, placed: list[Mention], text: str) -> Menti
         if m.start >= mention.end and m.start - mention.end <= 60 \
                 and m.place.feature_class in ("city", "admin2") and _OPENS_IN_AFTER.match(text[mention.end : m.start]):
             return m  # "The Museum of Ice Cream is opening on Collins Avenue in Miami Beach"
-        if m.start >= mention.end and m.start - mention.end <= 20 and _PLACE_AFTER.match(text[mention.end : m.start]):
+        if m.start >= mention.end and m.start - mention.end <= 20 and (
+                _PLACE_AFTER.match(text[mention.end : m.start])
+                or m.place.feature_class in _ADDRESS_DIVISIONS and _NAME_REST_AFTER.match(text[mention.end : m.start])):
             if text[mention.end : m.start].strip().endswith(",") and _LIST_OR_CLAUSE_AFTER.match(text, m.end):
                 return None  # "Beyond Madinaty, Liverpool have other academies": Y starts a clause
             return m
@@ -633,10 +641,8 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
     places in one other state of its country, none in its state or within `SUPPORT_KM` of it;
     naming the hamlet's country keeps it. So does a text that uses the name as a place a reader
     knows: a preposition of place before it ("the shooting in Uvalde", "evacuated from
-    Zermatt") or an event after it ("the Lockerbie bombing"). Neither holds for a hamlet listed
-    with a town of another state or country ("branches in Rehab and New Cairo", "the
-    Surfside/Garden City area"): a list's places lie together. Such a town abroad is taken as
-    a namesake up to `STATE_HAMLET_POPULATION`."""
+    Zermatt") or an event after it ("the Lockerbie bombing"). Neither holds for a hamlet paired
+    by a slash with a town of another state or country ("the Surfside/Garden City area")."""
     place = mention.place
     if mention.kind != "place" or place is None or place.feature_class != "city" \
             or place.population >= STATE_HAMLET_POPULATION:
@@ -663,9 +669,7 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
         countries[q.country_code] = countries.get(q.country_code, 0) + 1
     if states:
         return max(states.values()) >= STATE_FOCUS_PLACES_NEEDED
-    # (listed with a town abroad, "in Rehab and New Cairo", a bigger town is a namesake too)
-    limit = STATE_HAMLET_POPULATION if listed else LONE_HAMLET_POPULATION
-    return place.population < limit and max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
+    return place.population < LONE_HAMLET_POPULATION and max(countries.values(), default=0) >= FOCUS_PLACES_NEEDED
 
 
 def _vouched_by_text(mention: Mention, text: str, listed: bool = False) -> bool:
@@ -684,10 +688,11 @@ def _vouched_by_text(mention: Mention, text: str, listed: bool = False) -> bool:
 
 
 def _listed_with_a_town_elsewhere(mention: Mention, resolved: list[Mention], text: str) -> bool:
-    """True when the name is listed with a town of another state or country ("branches in
-    Rehab and New Cairo", "the Surfside/Garden City area"): places listed together lie
-    together, so the preposition before the list vouches for the other town, not for a
-    namesake hamlet far from it."""
+    """True when the name is paired by a slash with a town of another state or country more
+    than `SUPPORT_KM` off ("the Surfside/Garden City area"): a pair so written names one area,
+    so the preposition before it vouches for the other town, not for a namesake hamlet far
+    from it. Not a list with "and" or commas: "the unrest in Ferguson and Baltimore", "after
+    the massacres in Uvalde and Buffalo" name places far apart."""
     place = mention.place
     assert place is not None
     for m in resolved:
@@ -695,14 +700,14 @@ def _listed_with_a_town_elsewhere(mention: Mention, resolved: list[Mention], tex
         if q is None or m is mention or q.feature_class not in ("city", "admin2"):
             continue
         gap = text[mention.end : m.start] if m.start >= mention.end else text[m.end : mention.start]
-        if len(gap) <= 6 and _LIST_JOINT_GAP.fullmatch(gap) \
+        if len(gap) <= 3 and _SLASH_JOINT_GAP.fullmatch(gap) \
                 and (q.country_code != place.country_code or q.admin1 != place.admin1) \
                 and haversine_km(q.lat, q.lon, place.lat, place.lon) > SUPPORT_KM:
             return True
     return False
 
 
-_LIST_JOINT_GAP = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b)\s*")
+_SLASH_JOINT_GAP = re.compile(r"\s*/\s*")
 # ... unless the preposition is part of an estate's or a mall's name: "The Shops at Stonewall",
 # "the Village at Leesburg" (not "the Marines at Twentynine Palms")...
 _NAME_WITH_PREPOSITION_BEFORE = re.compile(
