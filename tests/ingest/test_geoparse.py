@@ -1002,3 +1002,29 @@ def test_review_stop_12_a_place_used_as_one_keeps_all_its_mentions(geoparser):
 def test_review_stop_12_an_unknown_name_in_a_country_stays_there(geoparser, text, names, where, confidence):
     m = geoparser.resolve_spans(text, [(text.index(n), text.index(n) + len(n)) for n in names])[0]
     assert m.place is not None and m.place.name == where and m.confidence == confidence
+
+
+def _given_all(geoparser, text, names):
+    spans = sorted((m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), text))
+    return geoparser.resolve_spans(text, spans)
+
+
+@pytest.mark.parametrize("text, names, name, where", [
+    # "open to fans who watch games in Milwaukee" is no address of the field
+    ("GREEN BAY, Wis. — Zzyzzogle Field will be open to fans who usually watch games in Milwaukee.",
+     ["GREEN BAY", "Zzyzzogle Field", "Milwaukee"], "Zzyzzogle Field", "Green Bay"),
+    # a headline's capitalised words before a comma are no rest of a name
+    ("KHAN YOUNIS — Strike on Zzyzzogle Hospital Kills Five, Gaza Officials Say.",
+     ["KHAN YOUNIS", "Zzyzzogle Hospital", "Gaza"], "Zzyzzogle Hospital", "Khan Yunis"),
+])
+def test_review_stop_12_a_clause_or_headline_is_no_address(geoparser, text, names, name, where):
+    m = next(m for m in _given_all(geoparser, text, names) if m.text == name)
+    assert m.place is not None and m.place.name == where
+
+
+def test_review_stop_12_a_name_many_towns_have_is_not_one_place(geoparser):
+    """Memorial Stadium in Lincoln is not the one Bloomington fans filled."""
+    text = "Fans packed Memorial Stadium in Lincoln. A week later in Bloomington, Indiana fans filled Memorial Stadium."
+    found = [m for m in _given_all(geoparser, text, ["Memorial Stadium", "Lincoln", "Bloomington", "Indiana"])
+             if m.text == "Memorial Stadium"]
+    assert found[1].place is not None and found[1].place.name != "Lincoln"
