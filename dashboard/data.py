@@ -248,6 +248,7 @@ class _ColumnCache:
     def __init__(self, size: int = 2) -> None:
         self._size = size
         self._items: OrderedDict[tuple[str, str], Columns] = OrderedDict()
+        self._latest: dict[str, Columns] = {}
         self._lock = threading.Lock()
 
     def get(self, db_path: str | Path) -> Columns:
@@ -264,12 +265,28 @@ class _ColumnCache:
                 return hit
             with IncidentStore(path, create=False) as store:
                 cols = columns_from_store(store, version=key[1], db_path=path)
+            # Any reader that closes the last connection (a text search, a popup's details)
+            # checkpoints the WAL and so changes the files, not the incidents: the snapshot
+            # keeps the version the open pages hold, or their next popup would ask for a reload.
+            latest = self._latest.get(path)
+            if latest is not None and _same_incidents(latest, cols):
+                cols = latest
+            self._latest[path] = cols
             # Opening the store may checkpoint the WAL: file under the version seen after it.
             self._items[key] = cols
             self._items[(path, store_version(path))] = cols
             while len(self._items) > self._size * 2:
                 self._items.popitem(last=False)
             return cols
+
+
+def _same_incidents(a: Columns, b: Columns) -> bool:
+    """True when two snapshots hold the same rows with the same values (row numbers agree)."""
+    if a.n != b.n or a.unlocated != b.unlocated or (a.types, a.countries, a.sources) != (b.types, b.countries, b.sources):
+        return False
+    arrays = ("ids", "lat", "lon", "radius_km", "day_start", "day_end", "fatalities", "geo_precision",
+              "type_code", "country_code", "source_code", "dprec_code")
+    return all(np.array_equal(getattr(a, k), getattr(b, k)) for k in arrays)
 
 
 _CACHE = _ColumnCache()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 
 import flask
 import pytest
@@ -67,6 +68,24 @@ def test_map_data_route_answers_a_spec_with_packed_columns(store_path, monkeypat
 def test_details_of_an_old_version_ask_for_a_reload(store_path, monkeypatch):
     resp = make_client(store_path, monkeypatch).get("/api/incident/0?v=old")
     assert resp.status_code == 409
+
+
+def test_a_reader_that_rewrites_the_files_keeps_the_pages_version(tmp_path, monkeypatch):
+    """A text search or a popup closes the last connection and checkpoints the WAL, which
+    changes the files but not the incidents: a page's next popup must not ask for a reload
+    (it did, now and then, right after a text filter). New incidents still do."""
+    from conftest import fill_store, make_rows
+    from geodata.store import IncidentStore
+
+    db = fill_store(tmp_path / "incidents.db", n=20)
+    seen = load_columns(db).version
+    st = os.stat(db)
+    os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # same rows, other file stats
+    client = make_client(db, monkeypatch)
+    assert client.get(f"/api/incident/0?v={seen}").status_code == 200
+    with IncidentStore(db) as store:
+        store.add_incident_rows(make_rows(3, seed=11, days=5))
+    assert client.get(f"/api/incident/0?v={seen}").status_code == 409
 
 
 def test_basic_auth_is_enforced_when_configured(store_path, monkeypatch):
