@@ -1133,9 +1133,9 @@ def _bare_names_of_named_counties(groups: list[_Group]) -> None:
             continue
         if g.best is not None and (g.best.feature_class == "admin2" or within(g.best, county)):
             continue
-        if any(p.feature_class in ("admin1",) + _NEVER_A_BARE_COUNTY and _same_name(_norm_key(p.name), g.key)
-               or p.feature_class == "city" and p.population >= LARGE_CITY_POPULATION
-               and _same_name(_norm_key(p.name), g.key) for p in g.candidates):
+        if any(_same_name(_norm_key(p.name), g.key) and (
+                p.feature_class in ("admin1",) + _NEVER_A_BARE_COUNTY
+                or p.feature_class == "city" and p.population >= LARGE_CITY_POPULATION) for p in g.candidates):
             continue
         if county in g.candidates:
             if g.best is None:

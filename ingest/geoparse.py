@@ -210,10 +210,12 @@ class Geoparser:
         # ("an old park (Washington Square)" ... "Royal Street at Washington Square"), unless
         # one mention is used as a place a reader knows ("climbers died near Zermatt ...
         # Zermatt police said").
-        vouched = {(m.text, m.place.id) for m in resolved if m.place is not None and m.kind == "place"
-                   and _vouched_by_text(m, text, _listed_with_a_town_elsewhere(m, readings, text))}
-        hamlets = {(m.text, m.place.id) for m in resolved
-                   if m.place is not None and _lone_foreign_hamlet(m, readings, text)} - vouched
+        small = {id(m): (m.text, m.place.id) for m in resolved if _may_be_a_hamlet(m)}  # type: ignore[union-attr]
+        listed = {id(m) for m in resolved if id(m) in small and text
+                  and _listed_with_a_town_elsewhere(m, readings, text)}
+        vouched = {small[id(m)] for m in resolved if id(m) in small and _vouched_by_text(m, text, id(m) in listed)}
+        hamlets = {small[id(m)] for m in resolved if id(m) in small and small[id(m)] not in vouched
+                   and _lone_foreign_hamlet(m, readings, id(m) in listed)}
         rejected = {id(m) for m in resolved if m.place is not None and (
             self._stray_part(m, resolved) or (m.text, m.place.id) in hamlets
             or _named_as_street(m, text) and _far_from_all(m.place, readings)
@@ -630,7 +632,14 @@ FOCUS_PLACES_NEEDED = 2
 STATE_FOCUS_PLACES_NEEDED = 3
 
 
-def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = "") -> bool:
+def _may_be_a_hamlet(mention: Mention) -> bool:
+    """True for a town small enough to be read as a far-off namesake (`_lone_foreign_hamlet`)."""
+    place = mention.place
+    return mention.kind == "place" and place is not None and place.feature_class == "city" \
+        and place.population < STATE_HAMLET_POPULATION
+
+
+def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], listed: bool = False) -> bool:
     """True for a far-off hamlet read into a text that is all about another country, or
     another state of its own: "Glenrock Lagoon" in a story from New South Wales is no village
     in Wyoming, "Stonewall" in a story about Haymarket, Virginia none in Louisiana. The
@@ -639,17 +648,13 @@ def _lone_foreign_hamlet(mention: Mention, resolved: list[Mention], text: str = 
     It takes a town under `LONE_HAMLET_POPULATION` and `FOCUS_PLACES_NEEDED` places in one
     other country, or one under `STATE_HAMLET_POPULATION` and `STATE_FOCUS_PLACES_NEEDED`
     places in one other state of its country, none in its state or within `SUPPORT_KM` of it;
-    naming the hamlet's country keeps it. So does a text that uses the name as a place a reader
-    knows: a preposition of place before it ("the shooting in Uvalde", "evacuated from
-    Zermatt") or an event after it ("the Lockerbie bombing"). Neither holds for a hamlet paired
-    by a slash with a town of another state or country ("the Surfside/Garden City area")."""
+    naming the hamlet's country keeps it, unless the hamlet is `listed` (paired by a slash with
+    a town of another state or country, "the Surfside/Garden City area"). The caller first
+    keeps names the text uses as places a reader knows (`_vouched_by_text`)."""
     place = mention.place
-    if mention.kind != "place" or place is None or place.feature_class != "city" \
-            or place.population >= STATE_HAMLET_POPULATION:
+    if not _may_be_a_hamlet(mention):
         return False
-    listed = bool(text) and _listed_with_a_town_elsewhere(mention, resolved, text)
-    if _vouched_by_text(mention, text, listed):
-        return False
+    assert place is not None
     countries: dict[str, int] = {}
     states: dict[str, int] = {}
     for m in resolved:
@@ -699,8 +704,11 @@ def _listed_with_a_town_elsewhere(mention: Mention, resolved: list[Mention], tex
         q = m.place
         if q is None or m is mention or q.feature_class not in ("city", "admin2"):
             continue
+        # (only a neighbour in the text can be the other half: no slicing the text between far ones)
+        if not (0 <= m.start - mention.end <= 3 or 0 <= mention.start - m.end <= 3):
+            continue
         gap = text[mention.end : m.start] if m.start >= mention.end else text[m.end : mention.start]
-        if len(gap) <= 3 and _SLASH_JOINT_GAP.fullmatch(gap) \
+        if _SLASH_JOINT_GAP.fullmatch(gap) \
                 and (q.country_code != place.country_code or q.admin1 != place.admin1) \
                 and haversine_km(q.lat, q.lon, place.lat, place.lon) > SUPPORT_KM:
             return True
